@@ -1,0 +1,31 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { SvelteKitPWA } from '@vite-pwa/sveltekit';
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+	plugins: [
+		sveltekit(),
+		SvelteKitPWA({
+			registerType: 'prompt',
+			injectRegister: false,
+			manifest: {
+				name: 'Perch',
+				short_name: 'Perch',
+				description: 'Watch crypto-futures accounts and close positions fast',
+				theme_color: '#0b0e11',
+				background_color: '#0b0e11',
+				display: 'standalone',
+				start_url: '/',
+				icons: [{ src: '/icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any maskable' }]
+			},
+			workbox: {
+				// Only the app shell is cached: never an exchange response.
+				globPatterns: ['client/**/*.{js,css,html,svg,webmanifest}'],
+				navigateFallback: '/',
+				runtimeCaching: []
+			}
+		})
+	],
+	server: { host: '127.0.0.1' },
+	preview: { host: '127.0.0.1' }
+});
