@@ -1,0 +1,98 @@
+/**
+ * The BitMart Futures V2 adapter: REST for reference data, server time and the signed account
+ * calls; one reconnecting public socket per market stream and one logged-in socket per account
+ * stream. The Demo venue reuses it with its own endpoints and sockets.
+ */
+
+import type {
+	AccountStream,
+	Endpoints,
+	ExchangeAdapter,
+	MarketStream,
+	ServerTime,
+	VenueId
+} from '$lib/exchanges/types';
+import { ServerClock } from '$lib/net/clock';
+import { ReconnectingSocket } from '$lib/net/socket';
+import type { SocketFactory } from '$lib/net/types';
+import { BitmartAccountApi, toBitmartCredentials } from './account-api';
+import { BitmartAccountStream } from './account-stream';
+import { newClientOrderId } from './client-order-id';
+import { BitmartMarketStream } from './market-stream';
+import { BitmartRest } from './rest';
+import { bitmartPrivateProtocol, bitmartPublicProtocol } from './stream';
+
+export interface BitmartAdapterOptions {
+	endpoints: Endpoints;
+	venue?: VenueId;
+	fetch?: typeof fetch;
+	/** Defaults to the browser's WebSocket. */
+	socketFactory?: SocketFactory;
+	/** The local clock; injectable for tests. */
+	now?: () => number;
+}
+
+/** The adapter, plus the clock and REST client the account calls sign with. */
+export interface BitmartAdapter extends ExchangeAdapter {
+	readonly clock: ServerClock;
+	readonly rest: BitmartRest;
+}
+
+export function createBitmartAdapter(opts: BitmartAdapterOptions): BitmartAdapter {
+	const venue = opts.venue ?? 'bitmart';
+	const now = opts.now ?? (() => Date.now());
+	const clock = new ServerClock({ now });
+	const rest = new BitmartRest({ baseUrl: opts.endpoints.rest, fetch: opts.fetch, clock, venue });
+	const account = new BitmartAccountApi(rest, opts.endpoints.rest, now);
+
+	return {
+		venue,
+		endpoints: opts.endpoints,
+		clock,
+		rest,
+		instruments: () => rest.contractDetails(),
+		async serverTime(): Promise<ServerTime> {
+			const sentAt = now();
+			const serverTime = await rest.systemTime();
+			const receivedAt = now();
+			clock.addSample(sentAt, serverTime, receivedAt);
+			return {
+				offsetMs: clock.offsetMs,
+				rttMs: clock.rttMs ?? receivedAt - sentAt,
+				measuredAt: receivedAt
+			};
+		},
+		fundingHistory: (symbol, limit) => rest.fundingRateHistory(symbol, limit),
+		// The adapter speaks Unix ms; BitMart's kline endpoint takes seconds.
+		candles: (symbol, stepMinutes, from, to) =>
+			rest.kline(symbol, stepMinutes, Math.floor(from / 1000), Math.floor(to / 1000)),
+		openMarketStream(): MarketStream {
+			const socket = new ReconnectingSocket({
+				url: opts.endpoints.publicWs,
+				protocol: bitmartPublicProtocol(),
+				factory: opts.socketFactory,
+				now,
+				name: `${venue} market`
+			});
+			return new BitmartMarketStream(socket, now);
+		},
+		validateKey: (creds) => account.validateKey(creds),
+		accountSnapshot: (creds) => account.snapshot(creds),
+		openAccountStream(creds): AccountStream {
+			const socket = new ReconnectingSocket({
+				url: opts.endpoints.privateWs,
+				// The login is signed afresh with the server's time on every (re)connect.
+				protocol: bitmartPrivateProtocol(toBitmartCredentials(creds), clock),
+				factory: opts.socketFactory,
+				now,
+				name: `${venue} account`
+			});
+			return new BitmartAccountStream(socket, creds.accountId, now);
+		},
+		newClientOrderId,
+		submitClose: (creds, req) => account.submitClose(creds, req),
+		findOrder: (creds, symbol, clientOrderId) => account.findOrder(creds, symbol, clientOrderId),
+		cancelOrder: (creds, symbol, orderId) => account.cancelOrder(creds, symbol, orderId),
+		cancelAllOrders: (creds, symbol) => account.cancelAllOrders(creds, symbol)
+	};
+}

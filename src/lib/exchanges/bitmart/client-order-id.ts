@@ -1,0 +1,23 @@
+/**
+ * Client order ids for BitMart: the docs allow up to 32 case-sensitive letters and digits. A
+ * recognisable prefix lets the user tell Perch's orders apart in the exchange's own history.
+ */
+
+const PREFIX = 'perch';
+const RANDOM_CHARS = 24;
+const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
+/** The largest multiple of 36 below 256: bytes at or above it are redrawn so every character is equally likely. */
+const UNBIASED_LIMIT = 252;
+
+/** `perch` + 24 random base-36 characters (about 124 bits): 29 characters. */
+export function newClientOrderId(): string {
+	let id = PREFIX;
+	while (id.length < PREFIX.length + RANDOM_CHARS) {
+		for (const byte of globalThis.crypto.getRandomValues(new Uint8Array(RANDOM_CHARS))) {
+			if (byte < UNBIASED_LIMIT && id.length < PREFIX.length + RANDOM_CHARS) {
+				id += ALPHABET[byte % ALPHABET.length];
+			}
+		}
+	}
+	return id;
+}

@@ -1,0 +1,341 @@
+/**
+ * The normalized model and the adapter boundary.
+ *
+ * Everything above `src/lib/exchanges/<venue>/` speaks only these words: no venue field names,
+ * side codes or time units leak past an adapter. Prices, sizes and amounts are decimal strings as
+ * they came off the wire; times are Unix milliseconds.
+ */
+
+export type VenueId = 'demo' | 'bitmart' | 'bitget' | 'ascendex';
+
+/** Where one exchange connection talks to. */
+export interface Endpoints {
+	rest: string;
+	publicWs: string;
+	privateWs: string;
+}
+
+export interface EndpointPreset {
+	id: string;
+	label: string;
+	endpoints: Endpoints;
+}
+
+export interface Instrument {
+	venue: VenueId;
+	symbol: string;
+	base: string;
+	quote: string;
+	/** The asset margin and PnL are settled in. */
+	settle: string;
+	/** Base units per contract (linear) or quote units per contract (inverse). */
+	contractSize: string;
+	/** Price tick, e.g. "0.1". */
+	priceTick: string;
+	/** Order size step in contracts, e.g. "1". */
+	sizeStep: string;
+	minSize: string;
+	maxSize: string;
+	linear: boolean;
+	/** Funding interval in hours when the venue says it. */
+	fundingIntervalHours?: number;
+	trading: boolean;
+	/** 24h quote volume, for ordering the picker. */
+	turnover24h?: string;
+	lastPrice?: string;
+}
+
+export interface Ticker {
+	symbol: string;
+	last: string;
+	mark: string;
+	index: string;
+	/** Fractional 24h change, e.g. "0.0123" for +1.23 %. */
+	change24h: string;
+	high24h?: string;
+	low24h?: string;
+	/** 24h volume in contracts. */
+	volume24h?: string;
+	bid?: string;
+	ask?: string;
+	ts: number;
+}
+
+/** One price level as it came off the wire; size is absolute (not a delta), "0" removes it. */
+export interface WireLevel {
+	price: string;
+	size: string;
+}
+
+export interface BookSnapshot {
+	kind: 'snapshot';
+	symbol: string;
+	version: number;
+	bids: WireLevel[];
+	asks: WireLevel[];
+	ts: number;
+}
+
+export interface BookUpdate {
+	kind: 'update';
+	symbol: string;
+	version: number;
+	bids: WireLevel[];
+	asks: WireLevel[];
+	ts: number;
+}
+
+export type BookMessage = BookSnapshot | BookUpdate;
+
+export interface FundingState {
+	symbol: string;
+	/** The last settled rate. */
+	lastRate: string;
+	/** The predicted rate for the next settlement. */
+	nextRate: string;
+	/** When the next funding is settled. */
+	nextFundingTime: number;
+	ts: number;
+}
+
+export interface FundingRatePoint {
+	time: number;
+	rate: string;
+}
+
+export interface Candle {
+	time: number;
+	open: string;
+	high: string;
+	low: string;
+	close: string;
+	volume: string;
+}
+
+export interface Trade {
+	symbol: string;
+	price: string;
+	size: string;
+	side: 'buy' | 'sell';
+	ts: number;
+}
+
+export type PositionSide = 'long' | 'short';
+export type MarginMode = 'cross' | 'isolated';
+export type PositionMode = 'hedge' | 'one-way';
+
+export interface Position {
+	accountId: string;
+	symbol: string;
+	side: PositionSide;
+	/** Size in contracts, exactly as the exchange reported it. */
+	size: string;
+	entryPrice: string;
+	/** Mark from the position feed, if the venue sends one (the live mark comes from the ticker). */
+	markPrice?: string;
+	liquidationPrice: string;
+	margin: string;
+	leverage: string;
+	marginMode: MarginMode;
+	positionMode: PositionMode;
+	unrealizedPnl?: string;
+	realizedPnl?: string;
+	updatedAt: number;
+}
+
+export interface Balance {
+	accountId: string;
+	asset: string;
+	equity: string;
+	available: string;
+	positionMargin: string;
+	frozen: string;
+	unrealizedPnl: string;
+	updatedAt: number;
+}
+
+export type OrderStatus =
+	'pending' | 'open' | 'partially-filled' | 'filled' | 'canceled' | 'rejected';
+
+export interface Order {
+	accountId: string;
+	orderId: string;
+	clientOrderId?: string;
+	symbol: string;
+	/** Venue-neutral intent. */
+	side: 'buy' | 'sell';
+	reduceOnly: boolean;
+	type: 'market' | 'limit' | 'other';
+	price: string;
+	size: string;
+	filledSize: string;
+	avgFillPrice: string;
+	status: OrderStatus;
+	realizedPnl?: string;
+	createdAt: number;
+	updatedAt: number;
+}
+
+export type LedgerType = 'funding' | 'realized-pnl' | 'fee' | 'transfer' | 'liquidation' | 'other';
+
+export interface LedgerEntry {
+	id: string;
+	accountId: string;
+	time: number;
+	type: LedgerType;
+	amount: string;
+	asset: string;
+	symbol?: string;
+}
+
+/** The state of one connection, as the UI shows it. */
+export type ConnectionState = 'idle' | 'connecting' | 'live' | 'stale' | 'reconnecting' | 'failed';
+
+export interface ConnectionStatus {
+	state: ConnectionState;
+	/** Unix ms of the last message received, 0 if none yet. */
+	lastMessageAt: number;
+	reconnects: number;
+	/** Round trip of the last keepalive, ms; undefined until measured. */
+	latencyMs?: number;
+	/** The last error, in plain words. */
+	error?: string;
+}
+
+/** A venue error mapped into plain words, keeping the venue's own code. */
+export class ExchangeError extends Error {
+	constructor(
+		message: string,
+		readonly code: string | number | undefined,
+		readonly kind:
+			| 'auth'
+			| 'signature'
+			| 'clock-skew'
+			| 'rate-limit'
+			| 'cors'
+			| 'network'
+			| 'rejected'
+			| 'bad-response'
+	) {
+		super(message);
+		this.name = 'ExchangeError';
+	}
+}
+
+export interface MarketHandlers {
+	ticker?(t: Ticker): void;
+	book?(m: BookMessage): void;
+	funding?(f: FundingState): void;
+	trades?(t: Trade[]): void;
+	/** A frame that could not be parsed, or an error frame from the venue. Never thrown. */
+	error?(message: string): void;
+}
+
+export interface MarketStreamOptions {
+	depth: 5 | 20 | 50;
+	speedMs: 100 | 200;
+}
+
+/** One public socket; several symbols may be watched on it. */
+export interface MarketStream {
+	/** Subscribe to ticker, book, funding and trades of one symbol; returns the unsubscribe. */
+	watch(symbol: string, handlers: MarketHandlers, options: MarketStreamOptions): () => void;
+	/** Ask for a fresh book snapshot (after a version gap). */
+	requestBookSnapshot(symbol: string): void;
+	/** Called on every status change; returns the unsubscribe. */
+	onStatus(listener: (s: ConnectionStatus) => void): () => void;
+	readonly status: ConnectionStatus;
+	close(): void;
+}
+
+export interface ServerTime {
+	/** serverTime - localTime, ms. */
+	offsetMs: number;
+	/** Round trip of the measuring request, ms. */
+	rttMs: number;
+	measuredAt: number;
+}
+
+/** An unlocked account's credentials: the secret exists only inside the non-extractable key. */
+export interface AccountCredentials {
+	accountId: string;
+	apiKey: string;
+	/** BitMart memo / Bitget passphrase; '' when the venue has none. */
+	memo: string;
+	signingKey: CryptoKey;
+}
+
+/** Everything private an account shows, as one REST snapshot. */
+export interface AccountSnapshot {
+	balances: Balance[];
+	positions: Position[];
+	orders: Order[];
+	positionMode: PositionMode;
+	fetchedAt: number;
+}
+
+/**
+ * Private stream events. Frames are not full views: a balance or position event carries only what
+ * the frame had and is merged onto the snapshot by (asset) or (symbol, side).
+ */
+export type AccountEvent =
+	| { type: 'balance'; balance: Partial<Balance> & { asset: string } }
+	| {
+			type: 'position';
+			position: Partial<Position> & { symbol: string; side: PositionSide; size: string };
+	  }
+	| { type: 'order'; order: Order }
+	| { type: 'error'; message: string };
+
+export interface AccountStream {
+	onEvent(listener: (e: AccountEvent) => void): () => void;
+	onStatus(listener: (s: ConnectionStatus) => void): () => void;
+	/** After re-login and resubscribe following a reconnect: time to re-fetch the snapshot. */
+	onReconnected(listener: () => void): () => void;
+	readonly status: ConnectionStatus;
+	close(): void;
+}
+
+/** A reduce-only market order that closes (part of) a position; sizes in contracts. */
+export interface CloseOrderRequest {
+	symbol: string;
+	/** The position being closed; the venue maps it to its close side code. */
+	positionSide: PositionSide;
+	size: string;
+	marginMode: MarginMode;
+	clientOrderId: string;
+}
+
+export interface SubmittedOrder {
+	orderId: string;
+	clientOrderId: string;
+}
+
+/**
+ * What the UI and state depend on. One implementation per venue folder.
+ */
+export interface ExchangeAdapter {
+	readonly venue: VenueId;
+	readonly endpoints: Endpoints;
+	instruments(): Promise<Instrument[]>;
+	serverTime(): Promise<ServerTime>;
+	fundingHistory(symbol: string, limit?: number): Promise<FundingRatePoint[]>;
+	candles(symbol: string, stepMinutes: number, from: number, to: number): Promise<Candle[]>;
+	openMarketStream(): MarketStream;
+
+	/** A read-only private call that proves the key, memo and clock work; throws ExchangeError. */
+	validateKey(creds: AccountCredentials): Promise<void>;
+	accountSnapshot(creds: AccountCredentials): Promise<AccountSnapshot>;
+	openAccountStream(creds: AccountCredentials): AccountStream;
+	/** A fresh client order id in the venue's allowed format. */
+	newClientOrderId(): string;
+	submitClose(creds: AccountCredentials, req: CloseOrderRequest): Promise<SubmittedOrder>;
+	/** Looks an order up by the client id Perch gave it; null when the venue never saw it. */
+	findOrder(
+		creds: AccountCredentials,
+		symbol: string,
+		clientOrderId: string
+	): Promise<Order | null>;
+	cancelOrder(creds: AccountCredentials, symbol: string, orderId: string): Promise<void>;
+	cancelAllOrders(creds: AccountCredentials, symbol: string): Promise<void>;
+}
