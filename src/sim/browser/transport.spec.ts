@@ -1,0 +1,98 @@
+import { createHmac } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SimExchange } from '../core';
+import { createInPageTransport, DEMO_ENDPOINTS } from './transport';
+
+const FAST = { marketTickMs: 15, depthPushMs: 20, lifelessMs: 0 };
+let sim: SimExchange | undefined;
+afterEach(() => sim?.stop());
+
+function nextMessage(
+	socket: ReturnType<ReturnType<typeof createInPageTransport>['socketFactory']>,
+	match: (m: Record<string, unknown>) => boolean
+) {
+	return new Promise<Record<string, unknown>>((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error('no matching message')), 3000);
+		socket.onmessage = ({ data }) => {
+			const message = JSON.parse(String(data)) as Record<string, unknown>;
+			if (match(message)) {
+				clearTimeout(timer);
+				resolve(message);
+			}
+		};
+	});
+}
+
+describe('in-page transport', () => {
+	it('routes fetch to the simulator, signed requests included, and returns real Responses', async () => {
+		sim = new SimExchange({ seed: 5, timing: FAST });
+		sim.addAccount({ apiKey: 'k', secret: 's', memo: 'm' });
+		const { fetch } = createInPageTransport(sim);
+		const time = await fetch(`${DEMO_ENDPOINTS.rest}/system/time`);
+		expect(time).toBeInstanceOf(Response);
+		expect(((await time.json()) as { code: number }).code).toBe(1000);
+		const body = '{"symbol":"BTCUSDT"}';
+		const ts = String(Date.now());
+		const sign = createHmac('sha256', 's').update(`${ts}#m#${body}`).digest('hex');
+		const ok = await fetch(`${DEMO_ENDPOINTS.rest}/contract/private/cancel-orders`, {
+			method: 'POST',
+			headers: { 'X-BM-KEY': 'k', 'X-BM-TIMESTAMP': ts, 'X-BM-SIGN': sign },
+			body
+		});
+		expect(ok.status).toBe(200);
+		const wrong = await fetch(`${DEMO_ENDPOINTS.rest}/contract/private/cancel-orders`, {
+			method: 'POST',
+			headers: { 'X-BM-KEY': 'k', 'X-BM-TIMESTAMP': ts, 'X-BM-SIGN': sign.replace(/^./, 'x') },
+			body
+		});
+		expect(wrong.status).toBe(401);
+		expect(((await wrong.json()) as { code: number }).code).toBe(30005);
+	});
+
+	it('fails like a CORS-blocked browser fetch when cors is off', async () => {
+		sim = new SimExchange({ cors: false, timing: FAST });
+		const { fetch } = createInPageTransport(sim);
+		await expect(fetch(`${DEMO_ENDPOINTS.rest}/system/time`)).rejects.toThrow(TypeError);
+		await expect(
+			fetch(`${DEMO_ENDPOINTS.rest}/contract/private/assets-detail`, {
+				headers: { 'X-BM-KEY': 'k' }
+			})
+		).rejects.toThrow('Failed to fetch');
+	});
+
+	it('opens a socket asynchronously and streams a depth channel through it', async () => {
+		sim = new SimExchange({ seed: 5, timing: FAST });
+		sim.start();
+		const socket = createInPageTransport(sim).socketFactory(DEMO_ENDPOINTS.publicWs);
+		expect(socket.readyState).toBe(0);
+		expect(() => socket.send('{}')).toThrow();
+		await new Promise<void>((resolve) => (socket.onopen = () => resolve()));
+		expect(socket.readyState).toBe(1);
+		expect(sim.connections().public).toBe(1);
+		const topic = 'futures/depthIncrease5:ETHUSDT@100ms';
+		const snapshot = nextMessage(socket, (m) => m.group === topic && !('action' in m));
+		socket.send(JSON.stringify({ action: 'subscribe', args: [topic] }));
+		const snap = (await snapshot).data as { version: number; type: string };
+		expect(snap.type).toBe('snapshot');
+		const update = (await nextMessage(socket, (m) => m.group === topic)).data as {
+			version: number;
+		};
+		expect(update.version).toBe(snap.version + 1);
+		const closed = new Promise<{ code: number }>((resolve) => (socket.onclose = resolve));
+		sim.faults.dropConnections();
+		expect((await closed).code).toBe(1006);
+		expect(socket.readyState).toBe(3);
+		expect(sim.connections().total).toBe(0);
+	});
+
+	it('closes from the client side and detaches the session', async () => {
+		sim = new SimExchange({ timing: FAST });
+		const socket = createInPageTransport(sim).socketFactory(DEMO_ENDPOINTS.privateWs);
+		await new Promise<void>((resolve) => (socket.onopen = () => resolve()));
+		expect(sim.connections().private).toBe(1);
+		const closed = new Promise<{ code: number }>((resolve) => (socket.onclose = resolve));
+		socket.close(1000, 'bye');
+		expect((await closed).code).toBe(1000);
+		expect(sim.connections().private).toBe(0);
+	});
+});

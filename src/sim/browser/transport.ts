@@ -1,0 +1,159 @@
+import type { SocketFactory, SocketLike } from '$lib/net/types';
+import type { SimExchange, SocketHandle } from '../core';
+
+/** Where the Demo venue points. `.invalid` can never resolve, so nothing reaches a network. */
+export const DEMO_ENDPOINTS = {
+	rest: 'https://demo.perch.invalid',
+	publicWs: 'wss://demo.perch.invalid/api?protocol=1.1',
+	privateWs: 'wss://demo.perch.invalid/user?protocol=1.1'
+} as const;
+
+const CONNECTING = 0;
+const OPEN = 1;
+const CLOSING = 2;
+const CLOSED = 3;
+
+/**
+ * A fetch and a WebSocket factory that talk to a SimExchange inside the page, asynchronously like
+ * the network. The fetch applies the browser's CORS rule too, so `cors: false` fails the way a
+ * real blocked request does (a TypeError, no response).
+ */
+export function createInPageTransport(sim: SimExchange): {
+	fetch: typeof fetch;
+	socketFactory: SocketFactory;
+} {
+	return {
+		fetch: (input, init) => inPageFetch(sim, new Request(input, init)),
+		socketFactory: (url) => new InPageSocket(sim, url)
+	};
+}
+
+const SIMPLE_HEADERS = new Set(['accept', 'accept-language', 'content-language', 'content-type']);
+
+async function inPageFetch(sim: SimExchange, request: Request): Promise<Response> {
+	const url = new URL(request.url);
+	const headers: Record<string, string> = {};
+	request.headers.forEach((value, name) => {
+		headers[name.toLowerCase()] = value;
+	});
+	const body = request.method === 'GET' || request.method === 'HEAD' ? '' : await request.text();
+	// Let the caller's code run on before the "network" answers, as a real fetch would.
+	await new Promise((resolve) => setTimeout(resolve, 0));
+	const needsPreflight =
+		request.method !== 'GET' ||
+		Object.keys(headers).some((name) => !SIMPLE_HEADERS.has(name)) ||
+		(headers['content-type'] !== undefined &&
+			!/^(text\/plain|application\/x-www-form-urlencoded|multipart\/form-data)/.test(
+				headers['content-type']
+			));
+	if (needsPreflight) {
+		const preflight = await sim.handleRest({
+			method: 'OPTIONS',
+			path: url.pathname,
+			query: url.search.slice(1),
+			headers: {
+				'access-control-request-method': request.method,
+				'access-control-request-headers': Object.keys(headers).join(',')
+			},
+			body: ''
+		});
+		if (preflight.status >= 300 || !preflight.headers['access-control-allow-origin']) {
+			throw new TypeError('Failed to fetch');
+		}
+	}
+	const answer = await sim.handleRest({
+		method: request.method,
+		path: url.pathname,
+		query: url.search.slice(1),
+		headers,
+		body
+	});
+	if (!answer.headers['access-control-allow-origin']) throw new TypeError('Failed to fetch');
+	const nullBody = answer.status === 204 || answer.status === 304;
+	return new Response(nullBody ? null : answer.body, {
+		status: answer.status,
+		headers: answer.headers
+	});
+}
+
+/** A WebSocket look-alike over SimExchange.openSocket, with the browser's event order. */
+class InPageSocket implements SocketLike {
+	binaryType = 'blob';
+	onopen: ((ev: unknown) => void) | null = null;
+	onmessage: ((ev: { data: unknown }) => void) | null = null;
+	onclose: ((ev: { code: number; reason: string }) => void) | null = null;
+	onerror: ((ev: unknown) => void) | null = null;
+	#readyState = CONNECTING;
+	#handle: SocketHandle | undefined;
+
+	constructor(sim: SimExchange, url: string) {
+		const path = new URL(url).pathname;
+		const kind = path === '/api' ? 'public' : path === '/user' ? 'private' : undefined;
+		setTimeout(() => {
+			if (this.#readyState !== CONNECTING) return;
+			if (!kind) {
+				this.fail();
+				return;
+			}
+			this.#handle = sim.openSocket(
+				kind,
+				(frame) => setTimeout(() => this.deliver(frame), 0),
+				(code, reason) => setTimeout(() => this.serverClosed(code, reason), 0)
+			);
+			this.#readyState = OPEN;
+			this.onopen?.({ type: 'open' });
+		}, 0);
+	}
+
+	get readyState(): number {
+		return this.#readyState;
+	}
+
+	send(data: string): void {
+		if (this.#readyState === CONNECTING) {
+			throw new DOMException(
+				"Failed to execute 'send' on 'WebSocket': Still in CONNECTING state.",
+				'InvalidStateError'
+			);
+		}
+		if (this.#readyState !== OPEN) return;
+		const handle = this.#handle;
+		queueMicrotask(() => handle?.receive(data));
+	}
+
+	close(code = 1000, reason = ''): void {
+		if (this.#readyState === CLOSING || this.#readyState === CLOSED) return;
+		const wasConnecting = this.#readyState === CONNECTING;
+		this.#readyState = CLOSING;
+		setTimeout(() => {
+			this.#handle?.closed();
+			this.#readyState = CLOSED;
+			this.onclose?.(wasConnecting ? { code: 1006, reason: '' } : { code, reason });
+		}, 0);
+	}
+
+	private deliver(frame: string | Uint8Array): void {
+		if (this.#readyState !== OPEN) return;
+		if (typeof frame === 'string') {
+			this.onmessage?.({ data: frame });
+			return;
+		}
+		const bytes = frame.slice();
+		this.onmessage?.({
+			data: this.binaryType === 'arraybuffer' ? bytes.buffer : new Blob([bytes])
+		});
+	}
+
+	private serverClosed(code: number, reason: string): void {
+		if (this.#readyState === CLOSED) return;
+		if (code === 1006) this.onerror?.({ type: 'error' });
+		this.#readyState = CLOSED;
+		this.onclose?.({ code, reason });
+	}
+
+	private fail(): void {
+		this.#readyState = CLOSED;
+		this.onerror?.({ type: 'error' });
+		this.onclose?.({ code: 1006, reason: '' });
+	}
+}

@@ -1,0 +1,27 @@
+/** HMAC-SHA256 through Web Crypto, so the same verifier runs in Node and in the page. */
+
+const encoder = new TextEncoder();
+
+export async function importHmacKey(secret: string): Promise<CryptoKey> {
+	return globalThis.crypto.subtle.importKey(
+		'raw',
+		encoder.encode(secret),
+		{ name: 'HMAC', hash: 'SHA-256' },
+		false,
+		['sign']
+	);
+}
+
+export async function hmacHex(key: CryptoKey, message: string): Promise<string> {
+	const mac = await globalThis.crypto.subtle.sign('HMAC', key, encoder.encode(message));
+	return Array.from(new Uint8Array(mac), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Compare without stopping at the first differing character. */
+export function constantTimeEqual(a: string, b: string): boolean {
+	let diff = a.length ^ b.length;
+	for (let i = 0; i < Math.max(a.length, b.length); i++) {
+		diff |= (a.charCodeAt(i) || 0) ^ (b.charCodeAt(i) || 0);
+	}
+	return diff === 0;
+}

@@ -1,0 +1,421 @@
+import {
+	SimAccount,
+	type AccountEvent,
+	type AddAccountOptions,
+	type SimPosition,
+	type SimPositionMode
+} from './accounts';
+import { verifySocketLogin } from './auth';
+import { DepthChannel, parseDepthTopic, type BookView } from './depth-channel';
+import type { FaultState, SimFaults } from './faults';
+import { DEFAULT_INSTRUMENTS, type SimInstrument } from './instruments';
+import { MarketEngine, type SymbolMarket } from './market';
+import { Prng } from './prng';
+import { RestRouter, type LoggedRequest, type RestRequest, type RestResponse } from './rest';
+import {
+	assetFrame,
+	fundingFrame,
+	orderFrame,
+	positionData,
+	tickerFrame,
+	tradeFrame
+} from './ws-frames';
+import {
+	SimSocketSession,
+	type SessionHost,
+	type SocketHandle,
+	type SocketKind
+} from './ws-session';
+
+export interface SimTiming {
+	/** One market step (price walk, book churn, trades). */
+	marketTickMs: number;
+	/** Docs: the ticker channel pushes once a second. */
+	tickerPushMs: number;
+	/** Docs: the funding channel pushes every minute. */
+	fundingPushMs: number;
+	/** Book channel push interval; default: the subscribed speed (100/200 ms). */
+	depthPushMs?: number;
+	/** Docs: the position channel also pushes every 10 s. */
+	positionPushMs: number;
+	/** Docs: a connection quiet for 20 s is dropped. */
+	idleCloseMs: number;
+	/** Docs: a connection that subscribes to nothing within 5 s is dropped; 0 disables. */
+	lifelessMs: number;
+	/** Docs: subscribe frames are limited to 4096 bytes; larger frames close with 1009. */
+	maxFrameBytes: number;
+}
+
+export interface SimExchangeOptions {
+	seed?: number;
+	now?: () => number;
+	instruments?: readonly SimInstrument[];
+	/** Answer CORS preflights and send Access-Control-Allow-Origin (default true). */
+	cors?: boolean;
+	/** Send pushes as raw-deflate binary frames (default false). */
+	binaryFrames?: boolean;
+	/** Enforce the documented per-endpoint rate limits (default true). */
+	rateLimits?: boolean;
+	timing?: Partial<SimTiming>;
+}
+
+export interface SimAccountHandle {
+	readonly apiKey: string;
+	readonly memo: string;
+	/** The live account state, for assertions. */
+	readonly state: SimAccount;
+	setBalance(currency: string, amount: string): void;
+	seedPosition(
+		p: Pick<SimPosition, 'symbol' | 'side' | 'size' | 'entryPrice'> & Partial<SimPosition>
+	): void;
+	setPositionMode(mode: SimPositionMode): void;
+}
+
+const DEFAULT_TIMING: SimTiming = {
+	marketTickMs: 250,
+	tickerPushMs: 1000,
+	fundingPushMs: 60_000,
+	positionPushMs: 10_000,
+	idleCloseMs: 20_000,
+	lifelessMs: 5_000,
+	maxFrameBytes: 4096
+};
+
+const SYMBOL_TOPIC = /^futures\/(ticker|fundingRate|trade):([A-Z0-9]+)$/;
+const PRIVATE_TOPIC = /^futures\/(asset:(USDT|BTC|ETH)|position|order)$/;
+
+/**
+ * A BitMart Futures V2 stand-in with no I/O of its own: a market engine, accounts, the REST
+ * router and WebSocket sessions. Transports (Node server, in-page fetch/socket) mount it.
+ */
+export class SimExchange {
+	readonly engine: MarketEngine;
+	readonly timing: SimTiming;
+	readonly requests: LoggedRequest[] = [];
+	readonly faults: SimFaults;
+	readonly now: () => number;
+	readonly #rng: Prng;
+	readonly #protocolRng: Prng;
+	readonly #router: RestRouter;
+	readonly #accounts = new Map<string, SimAccount>();
+	readonly #sessions = new Set<SimSocketSession>();
+	readonly #depth = new Map<string, DepthChannel>();
+	readonly #depthTimers = new Map<string, ReturnType<typeof setInterval>>();
+	readonly #fault: FaultState = { silenced: false, delayMs: 0, paused: false };
+	readonly #binaryFrames: boolean;
+	#timers: ReturnType<typeof setInterval>[] = [];
+	#running = false;
+	#nextId: number;
+
+	constructor(opts: SimExchangeOptions = {}) {
+		this.now = opts.now ?? (() => Date.now());
+		this.timing = { ...DEFAULT_TIMING, ...opts.timing };
+		this.#rng = new Prng(opts.seed ?? 1);
+		this.#protocolRng = new Prng((opts.seed ?? 1) ^ 0x5eed);
+		this.#binaryFrames = opts.binaryFrames ?? false;
+		this.engine = new MarketEngine(opts.instruments ?? DEFAULT_INSTRUMENTS, this.#rng, this.now());
+		this.#nextId = 2_300_000_000_000 + this.#rng.int(0, 99_999_999);
+		this.#router = new RestRouter({
+			engine: this.engine,
+			now: this.now,
+			findAccount: (key) => this.#accounts.get(key),
+			traceId: () => this.#protocolRng.uuid(),
+			cors: opts.cors ?? true,
+			rateLimits: opts.rateLimits ?? true,
+			log: (entry) => {
+				this.requests.push(entry);
+				if (this.requests.length > 1000) this.requests.shift();
+			}
+		});
+		this.faults = this.createFaults();
+	}
+
+	get running(): boolean {
+		return this.#running;
+	}
+
+	addAccount(options: AddAccountOptions): SimAccountHandle {
+		if (this.#accounts.has(options.apiKey)) throw new Error('simulator: API key already added');
+		const account = new SimAccount(options, () => this.#nextId++, this.now());
+		account.onEvent((event) => this.pushAccountEvent(account, event));
+		this.#accounts.set(options.apiKey, account);
+		return {
+			apiKey: account.apiKey,
+			memo: account.memo,
+			state: account,
+			setBalance: (currency, amount) => account.setBalance(currency, amount),
+			seedPosition: (p) => void account.seedPosition(p, this.now()),
+			setPositionMode: (mode) => {
+				account.positionMode = mode;
+			}
+		};
+	}
+
+	async handleRest(req: RestRequest): Promise<RestResponse> {
+		const response = await this.#router.handle(req);
+		if (this.#fault.delayMs > 0) await sleep(this.#fault.delayMs);
+		return response;
+	}
+
+	openSocket(
+		kind: SocketKind,
+		send: (frame: string | Uint8Array) => void,
+		close: (code: number, reason: string) => void
+	): SocketHandle {
+		const session = new SimSocketSession(kind, this.sessionHost(), send, close);
+		this.#sessions.add(session);
+		return session;
+	}
+
+	/** The top-N book as a subscriber of that depth channel holds it, with its version. */
+	book(symbol: string, depth: 5 | 20 | 50, speedMs?: 100 | 200): BookView {
+		const channels = [...this.#depth.values()].filter(
+			(c) => c.market.instrument.symbol === symbol && c.depth === depth
+		);
+		const channel =
+			channels.find(
+				(c) => speedMs === undefined || parseDepthTopic(c.topic)?.speedMs === speedMs
+			) ?? channels[0];
+		if (channel) return channel.view();
+		const market = this.market(symbol);
+		return new DepthChannel('', market, depth, 0, 0).view();
+	}
+
+	connections(): { public: number; private: number; total: number } {
+		let publicCount = 0;
+		for (const s of this.#sessions) if (s.kind === 'public') publicCount++;
+		return {
+			public: publicCount,
+			private: this.#sessions.size - publicCount,
+			total: this.#sessions.size
+		};
+	}
+
+	start(): void {
+		if (this.#running) return;
+		this.#running = true;
+		const t = this.timing;
+		this.#timers = [
+			setInterval(() => this.marketTick(), t.marketTickMs),
+			setInterval(() => this.pushTickers(), t.tickerPushMs),
+			setInterval(() => this.pushFunding(), t.fundingPushMs),
+			setInterval(() => this.pushPositions(), t.positionPushMs)
+		];
+		for (const topic of this.#depth.keys()) this.syncDepthTimer(topic);
+	}
+
+	/** Stop every timer and close every socket. */
+	stop(): void {
+		this.#running = false;
+		for (const timer of this.#timers) clearInterval(timer);
+		this.#timers = [];
+		for (const timer of this.#depthTimers.values()) clearInterval(timer);
+		this.#depthTimers.clear();
+		for (const session of [...this.#sessions]) session.terminate(1001, 'simulator stopped');
+	}
+
+	/** One market step, usable directly by tests that drive time themselves. */
+	marketTick(): void {
+		if (this.#fault.paused) return;
+		const now = this.now();
+		for (const market of this.engine.markets.values()) {
+			const trades = market.step(this.#rng, now);
+			if (trades.length > 0)
+				this.broadcast(`futures/trade:${market.instrument.symbol}`, tradeFrame(market, trades));
+			const settled = market.settleFunding(now);
+			if (settled)
+				for (const account of this.#accounts.values())
+					account.applyFunding(market, settled.rate, now);
+		}
+	}
+
+	private market(symbol: string): SymbolMarket {
+		const market = this.engine.get(symbol);
+		if (!market) throw new Error(`simulator: unknown symbol ${symbol}`);
+		return market;
+	}
+
+	private broadcast(topic: string, message: unknown): void {
+		let text: string | undefined;
+		for (const session of this.#sessions) {
+			if (!session.topics.has(topic)) continue;
+			text ??= JSON.stringify(message);
+			session.pushText(text);
+		}
+	}
+
+	private pushTickers(): void {
+		for (const market of this.engine.markets.values()) {
+			this.broadcast(`futures/ticker:${market.instrument.symbol}`, tickerFrame(market));
+		}
+	}
+
+	private pushFunding(): void {
+		const now = this.now();
+		for (const market of this.engine.markets.values()) {
+			this.broadcast(`futures/fundingRate:${market.instrument.symbol}`, fundingFrame(market, now));
+		}
+	}
+
+	private pushPositions(): void {
+		for (const session of this.#sessions) {
+			const account = session.account;
+			if (!account || !session.topics.has('futures/position') || account.positions.size === 0)
+				continue;
+			session.push({
+				group: 'futures/position',
+				data: [...account.positions.values()].map((p) => positionData(account, p))
+			});
+		}
+	}
+
+	private pushAccountEvent(account: SimAccount, event: AccountEvent): void {
+		for (const session of this.#sessions) {
+			if (session.account !== account) continue;
+			if (event.kind === 'order' && session.topics.has('futures/order')) {
+				session.push(orderFrame(account, event.action, event.order, event.fill));
+			} else if (event.kind === 'position' && session.topics.has('futures/position')) {
+				session.push({ group: 'futures/position', data: [positionData(account, event.position)] });
+			} else if (event.kind === 'asset' && session.topics.has(`futures/asset:${event.currency}`)) {
+				session.push(assetFrame(account, this.engine, event.currency));
+			}
+		}
+	}
+
+	private depthChannel(topic: string): DepthChannel | undefined {
+		const existing = this.#depth.get(topic);
+		if (existing) return existing;
+		const parsed = parseDepthTopic(topic);
+		const market = parsed && this.engine.get(parsed.symbol);
+		if (!parsed || !market) return undefined;
+		const interval = this.timing.depthPushMs ?? parsed.speedMs;
+		const channel = new DepthChannel(
+			topic,
+			market,
+			parsed.depth,
+			interval,
+			this.#rng.int(100_000, 9_000_000)
+		);
+		this.#depth.set(topic, channel);
+		return channel;
+	}
+
+	/** Run a channel's push timer exactly while the simulator runs and someone listens. */
+	private syncDepthTimer(topic: string): void {
+		const channel = this.#depth.get(topic);
+		const listened = [...this.#sessions].some((s) => s.topics.has(topic));
+		const timer = this.#depthTimers.get(topic);
+		if (channel && listened && this.#running && !timer) {
+			this.#depthTimers.set(
+				topic,
+				setInterval(() => {
+					// Paused means frozen: no new versions either, so a test can compare books.
+					if (this.#fault.paused) return;
+					this.broadcast(topic, { data: channel.nextUpdateData(this.now()), group: topic });
+				}, channel.intervalMs)
+			);
+		} else if ((!listened || !this.#running) && timer) {
+			clearInterval(timer);
+			this.#depthTimers.delete(topic);
+		}
+	}
+
+	private sessionHost(): SessionHost {
+		const notExist = (topic: string) => `group [${topic}] not exist`;
+		return {
+			idleCloseMs: this.timing.idleCloseMs,
+			lifelessMs: this.timing.lifelessMs,
+			maxFrameBytes: this.timing.maxFrameBytes,
+			subscribe: (session, topic) => {
+				if (session.kind === 'private') {
+					if (!PRIVATE_TOPIC.test(topic)) return { error: notExist(topic) };
+					if (!session.account) return { error: `${topic} need authenication` };
+					return {};
+				}
+				const depth = this.depthChannel(topic);
+				if (depth) {
+					return {
+						after: () => {
+							session.push({ data: depth.snapshotData(this.now()), group: topic });
+							this.syncDepthTimer(topic);
+						}
+					};
+				}
+				const match = SYMBOL_TOPIC.exec(topic);
+				const market = match && this.engine.get(match[2]);
+				if (!match || !market) return { error: notExist(topic) };
+				if (match[1] === 'ticker') return { after: () => session.push(tickerFrame(market)) };
+				if (match[1] === 'fundingRate') {
+					return { after: () => session.push(fundingFrame(market, this.now())) };
+				}
+				return {};
+			},
+			unsubscribe: (session, topic) => {
+				session.topics.delete(topic);
+				this.syncDepthTimer(topic);
+			},
+			request: (session, topic) => {
+				const depth = session.kind === 'public' ? this.depthChannel(topic) : undefined;
+				if (depth) {
+					session.push({ data: depth.snapshotData(this.now()), group: topic });
+					return undefined;
+				}
+				const match = SYMBOL_TOPIC.exec(topic);
+				const market = match && match[1] === 'fundingRate' ? this.engine.get(match[2]) : undefined;
+				if (!market || session.kind !== 'public') return notExist(topic);
+				session.push(fundingFrame(market, this.now()));
+				return undefined;
+			},
+			login: (args) => verifySocketLogin(args, (key) => this.#accounts.get(key), this.now()),
+			pongId: () => this.#protocolRng.uuid(),
+			outgoing: () => {
+				if (this.#fault.silenced) return undefined;
+				return {
+					delayMs: this.#fault.delayMs,
+					encode: this.#binaryFrames ? deflateRaw : async (text: string) => text
+				};
+			},
+			detach: (session) => {
+				this.#sessions.delete(session);
+				for (const topic of session.topics) this.syncDepthTimer(topic);
+			}
+		};
+	}
+
+	private createFaults(): SimFaults {
+		const fault = this.#fault;
+		return {
+			dropConnections: (kind) => {
+				for (const s of [...this.#sessions]) if (!kind || s.kind === kind) s.terminate(1006, '');
+			},
+			silence: (on) => {
+				fault.silenced = on;
+			},
+			skipVersion: (symbol) => {
+				for (const c of this.#depth.values())
+					if (c.market.instrument.symbol === symbol) c.skipNext = true;
+			},
+			sendMalformed: () => {
+				for (const s of this.#sessions) if (s.kind === 'public') s.pushText('}{ not json');
+			},
+			delay: (ms) => {
+				fault.delayMs = Math.max(0, ms);
+			},
+			pause: () => {
+				fault.paused = true;
+			},
+			resume: () => {
+				fault.paused = false;
+			}
+		};
+	}
+}
+
+function sleep(ms: number): Promise<void> {
+	return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function deflateRaw(text: string): Promise<Uint8Array> {
+	const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('deflate-raw'));
+	return new Uint8Array(await new Response(stream).arrayBuffer());
+}
