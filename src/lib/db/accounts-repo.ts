@@ -1,0 +1,28 @@
+/** Account records: labels, venues and endpoints in the clear, credentials only as ciphertext. */
+import { atomically } from './atomic';
+import type { PerchDatabase } from './open';
+import type { AccountRecord } from './schema';
+
+/** Oldest first, so the UI lists accounts in the order they were added. */
+export async function listAccounts(db: PerchDatabase): Promise<AccountRecord[]> {
+	const all = await db.getAll('accounts');
+	return all.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+}
+
+export function getAccount(db: PerchDatabase, id: string): Promise<AccountRecord | undefined> {
+	return db.get('accounts', id);
+}
+
+export async function putAccount(db: PerchDatabase, account: AccountRecord): Promise<void> {
+	await db.put('accounts', account);
+}
+
+/** Removes the account and its cached snapshot; its close records stay as the audit trail. */
+export function deleteAccount(db: PerchDatabase, id: string): Promise<boolean> {
+	return atomically(db.transaction(['accounts', 'snapshots'], 'readwrite'), async (tx) => {
+		const existed = (await tx.objectStore('accounts').getKey(id)) !== undefined;
+		await tx.objectStore('accounts').delete(id);
+		await tx.objectStore('snapshots').delete(id);
+		return existed;
+	});
+}

@@ -1,0 +1,143 @@
+/**
+ * The shape of Perch's one IndexedDB database. Only `accounts[].secret` and `vault.verifier` hold
+ * secret material, and both are AES-GCM ciphertext; everything else is safe to read unlocked.
+ */
+import type { DBSchema } from 'idb';
+import type {
+	Balance,
+	Endpoints,
+	Order,
+	Position,
+	PositionSide,
+	VenueId
+} from '$lib/exchanges/types';
+
+export const DB_NAME = 'perch';
+/** Raise by one and add an `if (oldVersion < N)` step in open.ts; never edit an old step. */
+export const DB_VERSION = 1;
+
+/** AES-GCM output as stored: a 96-bit IV and the ciphertext with its 128-bit tag appended. */
+export interface EncryptedBlob {
+	iv: Uint8Array<ArrayBuffer>;
+	ciphertext: ArrayBuffer;
+}
+
+export interface KdfParams {
+	algorithm: 'PBKDF2-SHA256';
+	iterations: number;
+	salt: Uint8Array<ArrayBuffer>;
+}
+
+/** The singleton record under key 'meta': how to derive the key, and how to tell it is right. */
+export interface VaultMeta {
+	/** Format of the vault record itself, not the database version. */
+	version: 1;
+	kdf: KdfParams;
+	/** A known constant encrypted with the vault key: decrypts only with the right passphrase. */
+	verifier: EncryptedBlob;
+	createdAt: number;
+}
+
+export interface AccountRecord {
+	id: string;
+	label: string;
+	venue: VenueId;
+	endpoints: Endpoints;
+	createdAt: number;
+	/** Encrypted JSON {apiKey, secret, memo}; bound to id, label, venue and endpoints (see vault). */
+	secret: EncryptedBlob;
+}
+
+export type CloseState =
+	/** Recorded before sending: the client order id is reserved for this intent. */
+	| 'pending'
+	/** The request left; the outcome is not known yet. */
+	| 'sent'
+	/** The private stream (or a query) confirmed the order. */
+	| 'confirmed'
+	| 'rejected'
+	/** The request failed in a way that leaves the outcome open: query before any retry. */
+	| 'unknown';
+
+/** What was asked for, without any credential. */
+export interface CloseRequestRecord {
+	venue: VenueId;
+	symbol: string;
+	positionSide: PositionSide;
+	/** The order side that reduces the position. */
+	orderSide: 'buy' | 'sell';
+	/** Contracts, exactly as sent. */
+	size: string;
+	type: 'market' | 'limit';
+	price?: string;
+	/** The fraction of the position the user chose, e.g. "0.5", if the close was fractional. */
+	fraction?: string;
+}
+
+export interface CloseOutcome {
+	orderId?: string;
+	filledSize?: string;
+	avgFillPrice?: string;
+	/** A plain-words error (never a credential or a signed URL). */
+	error?: string;
+	errorCode?: string | number;
+	at: number;
+}
+
+export interface CloseRecord {
+	/** The client order id sent to the exchange: one per close intent. */
+	id: string;
+	accountId: string;
+	createdAt: number;
+	updatedAt: number;
+	request: CloseRequestRecord;
+	state: CloseState;
+	outcome?: CloseOutcome;
+	/** The last order report seen for this id, if any. */
+	order?: Order;
+}
+
+export interface SettingRecord {
+	key: string;
+	value: unknown;
+}
+
+export interface SnapshotRecord {
+	accountId: string;
+	positions: Position[];
+	balances: Balance[];
+	savedAt: number;
+}
+
+export interface PerchDB extends DBSchema {
+	vault: {
+		key: 'meta';
+		value: VaultMeta;
+	};
+	accounts: {
+		key: string;
+		value: AccountRecord;
+	};
+	closes: {
+		key: string;
+		value: CloseRecord;
+		indexes: { 'by-account': string; 'by-created': number };
+	};
+	settings: {
+		key: string;
+		value: SettingRecord;
+	};
+	snapshots: {
+		key: string;
+		value: SnapshotRecord;
+	};
+}
+
+export type PerchStoreName = 'vault' | 'accounts' | 'closes' | 'settings' | 'snapshots';
+export const ALL_STORES: PerchStoreName[] = [
+	'vault',
+	'accounts',
+	'closes',
+	'settings',
+	'snapshots'
+];

@@ -1,0 +1,100 @@
+/** The vault singleton and the writes that must change it together with the accounts. */
+import { atomically } from './atomic';
+import type { PerchDatabase } from './open';
+import type { AccountRecord, VaultMeta } from './schema';
+
+const META_KEY = 'meta';
+
+/** Another tab (or call) changed the vault between our read and our write. */
+export class VaultChangedError extends Error {
+	constructor() {
+		super('The vault changed while this was in progress (another tab?). Try again.');
+		this.name = 'VaultChangedError';
+	}
+}
+
+export function getVaultMeta(db: PerchDatabase): Promise<VaultMeta | undefined> {
+	return db.get('vault', META_KEY);
+}
+
+/** Writes the meta only if there is none yet; false if a vault already exists. */
+export function createVaultMeta(db: PerchDatabase, meta: VaultMeta): Promise<boolean> {
+	return atomically(db.transaction('vault', 'readwrite'), async (tx) => {
+		if (await tx.store.getKey(META_KEY)) return false;
+		await tx.store.add(meta, META_KEY);
+		return true;
+	});
+}
+
+/**
+ * Adds or rewrites one account, but only while the vault still has the salt the caller's key was
+ * derived with: after another tab changed the passphrase, our key would write an unreadable record.
+ */
+export function putAccountUnderKey(
+	db: PerchDatabase,
+	expectedSalt: Uint8Array,
+	account: AccountRecord
+): Promise<void> {
+	return atomically(db.transaction(['vault', 'accounts'], 'readwrite'), async (tx) => {
+		const current = await tx.objectStore('vault').get(META_KEY);
+		if (!current || !sameBytes(current.kdf.salt, expectedSalt)) throw new VaultChangedError();
+		await tx.objectStore('accounts').put(account);
+	});
+}
+
+export interface VaultSnapshotCheck {
+	/** The salt of the meta the new records were derived from. */
+	salt: Uint8Array;
+	/** The ids of every account that was re-encrypted. */
+	accountIds: string[];
+}
+
+/**
+ * Replaces the meta and re-encrypted accounts in one transaction, but only if the vault still is
+ * what the caller read: an account added meanwhile would otherwise stay under the old key.
+ */
+export function rekeyVault(
+	db: PerchDatabase,
+	expected: VaultSnapshotCheck,
+	meta: VaultMeta,
+	accounts: AccountRecord[]
+): Promise<void> {
+	return atomically(db.transaction(['vault', 'accounts'], 'readwrite'), async (tx) => {
+		const current = await tx.objectStore('vault').get(META_KEY);
+		const ids = await tx.objectStore('accounts').getAllKeys();
+		if (!current || !sameBytes(current.kdf.salt, expected.salt)) throw new VaultChangedError();
+		if (!sameIds(ids, expected.accountIds)) throw new VaultChangedError();
+		await tx.objectStore('vault').put(meta, META_KEY);
+		for (const account of accounts) await tx.objectStore('accounts').put(account);
+	});
+}
+
+/**
+ * The whole vault becomes `meta` + `accounts` (restore from a backup). Snapshots of accounts that
+ * no longer exist go too; close records stay as the audit trail.
+ */
+export function replaceVault(
+	db: PerchDatabase,
+	meta: VaultMeta,
+	accounts: AccountRecord[]
+): Promise<void> {
+	const keep = new Set(accounts.map((a) => a.id));
+	return atomically(db.transaction(['vault', 'accounts', 'snapshots'], 'readwrite'), async (tx) => {
+		await tx.objectStore('accounts').clear();
+		await tx.objectStore('vault').put(meta, META_KEY);
+		for (const account of accounts) await tx.objectStore('accounts').put(account);
+		const snapshotIds = await tx.objectStore('snapshots').getAllKeys();
+		for (const id of snapshotIds) {
+			if (!keep.has(id)) await tx.objectStore('snapshots').delete(id);
+		}
+	});
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+	return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+
+function sameIds(a: string[], b: string[]): boolean {
+	const set = new Set(a);
+	return set.size === b.length && b.every((id) => set.has(id));
+}

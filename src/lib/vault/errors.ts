@@ -1,0 +1,66 @@
+/**
+ * What can go wrong with the vault, as typed errors the UI can tell apart. No message ever holds a
+ * passphrase, secret, memo or API key: labels and ids only.
+ */
+
+export class VaultError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = new.target.name;
+	}
+}
+
+/** AES-GCM refused the ciphertext: it was altered, or the key is not the one that wrote it. */
+export class DecryptionError extends VaultError {
+	constructor() {
+		super('Decryption failed: the data was altered or the key does not match');
+	}
+}
+
+export class WrongPassphraseError extends VaultError {
+	constructor() {
+		super('Wrong passphrase');
+	}
+}
+
+export class VaultLockedError extends VaultError {
+	constructor() {
+		super('The vault is locked: unlock it first');
+	}
+}
+
+export class VaultNotInitializedError extends VaultError {
+	constructor() {
+		super('No vault on this device yet: create one first');
+	}
+}
+
+export class VaultAlreadyInitializedError extends VaultError {
+	constructor() {
+		super('A vault already exists on this device');
+	}
+}
+
+/** One account record that cannot be decrypted or does not hold valid credentials. */
+export class CorruptAccountError extends VaultError {
+	constructor(
+		readonly accountId: string,
+		readonly label: string
+	) {
+		super(`The stored keys of account "${label}" cannot be decrypted: the record was altered`);
+	}
+}
+
+export class UnknownAccountError extends VaultError {
+	constructor(readonly accountId: string) {
+		super(`No account with id ${accountId}`);
+	}
+}
+
+export class BackupFormatError extends VaultError {
+	constructor(reason: string) {
+		super(`Not a valid Perch backup: ${reason}`);
+	}
+}
+
+export class InvalidInputError extends VaultError {}

@@ -1,0 +1,354 @@
+/**
+ * The key vault: a passphrase-derived AES key that exists only in memory while unlocked, over
+ * account records that hold their credentials only as ciphertext.
+ *
+ * What an unlocked account keeps in memory: the API key (it goes in every request header) and the
+ * memo/passphrase (BitMart signs it in its prehash, Bitget sends it as a header) stay as strings;
+ * the API secret exists only inside a non-extractable HMAC CryptoKey. An injected script can
+ * therefore read the API key and memo and sign while unlocked, but cannot take the secret away.
+ * JavaScript strings cannot be wiped, so "not kept" means no reference survives the import.
+ */
+import { deleteAccount, getAccount, listAccounts } from '$lib/db/accounts-repo';
+import { clearPerchDB, type PerchDatabase } from '$lib/db/open';
+import type { AccountRecord, VaultMeta } from '$lib/db/schema';
+import {
+	createVaultMeta,
+	getVaultMeta,
+	putAccountUnderKey,
+	rekeyVault,
+	replaceVault
+} from '$lib/db/vault-repo';
+import type { Endpoints, VenueId } from '$lib/exchanges/types';
+import { openCredentials, sealCredentials, type Credentials } from './account-secret';
+import { parseBackup, serializeBackup } from './backup';
+import { decryptJson, encryptJson } from './crypto';
+import {
+	BackupFormatError,
+	CorruptAccountError,
+	DecryptionError,
+	InvalidInputError,
+	UnknownAccountError,
+	VaultAlreadyInitializedError,
+	VaultLockedError,
+	VaultNotInitializedError,
+	WrongPassphraseError
+} from './errors';
+import { DEFAULT_ITERATIONS, MAX_ITERATIONS, MIN_ITERATIONS, deriveVaultKey, newSalt } from './kdf';
+import { importSigningKey } from './signing-key';
+
+export const MIN_PASSPHRASE_LENGTH = 8;
+const VERIFIER_VALUE = 'perch-vault-verifier-v1';
+const VERIFIER_CONTEXT = 'perch-vault-verifier';
+
+export interface UnlockedAccount {
+	id: string;
+	label: string;
+	venue: VenueId;
+	endpoints: Endpoints;
+	createdAt: number;
+	apiKey: string;
+	/** BitMart memo or Bitget passphrase; '' when the venue has none. */
+	memo: string;
+	/** HMAC-SHA256 over the API secret; non-extractable, usage 'sign'. */
+	signingKey: CryptoKey;
+}
+
+export interface UnlockFailure {
+	accountId: string;
+	label: string;
+	message: string;
+}
+
+export interface UnlockResult {
+	accounts: UnlockedAccount[];
+	/** Records that could not be opened; the rest still unlocked. */
+	failures: UnlockFailure[];
+}
+
+export interface NewAccount {
+	label: string;
+	venue: VenueId;
+	endpoints: Endpoints;
+	apiKey: string;
+	secret: string;
+	memo?: string;
+}
+
+export interface VaultOptions {
+	/** PBKDF2 iterations for a new vault or passphrase; at least MIN_ITERATIONS unless allowWeakKdf. */
+	iterations?: number;
+	/** Tests only: allows a low iteration count so the suite stays fast. */
+	allowWeakKdf?: boolean;
+	now?: () => number;
+	newId?: () => string;
+}
+
+interface OpenKey {
+	key: CryptoKey;
+	/** The salt the key was derived with: tells whether the stored vault still matches it. */
+	salt: Uint8Array<ArrayBuffer>;
+}
+
+export class Vault {
+	readonly #db: PerchDatabase;
+	readonly #iterations: number;
+	readonly #minIterations: number;
+	readonly #now: () => number;
+	readonly #newId: () => string;
+	#open: OpenKey | null = null;
+	/** Bumped by lock(): an unlock that finishes after a lock must not unlock. */
+	#generation = 0;
+
+	constructor(db: PerchDatabase, options: VaultOptions = {}) {
+		this.#db = db;
+		this.#minIterations = options.allowWeakKdf ? 1 : MIN_ITERATIONS;
+		this.#iterations = options.iterations ?? DEFAULT_ITERATIONS;
+		if (
+			!Number.isInteger(this.#iterations) ||
+			this.#iterations < this.#minIterations ||
+			this.#iterations > MAX_ITERATIONS
+		) {
+			throw new RangeError(`PBKDF2 iterations must be from ${MIN_ITERATIONS} to ${MAX_ITERATIONS}`);
+		}
+		this.#now = options.now ?? Date.now;
+		this.#newId = options.newId ?? (() => crypto.randomUUID());
+	}
+
+	get isUnlocked(): boolean {
+		return this.#open !== null;
+	}
+
+	async isInitialized(): Promise<boolean> {
+		return (await getVaultMeta(this.#db)) !== undefined;
+	}
+
+	/** Creates an empty vault and leaves it unlocked. */
+	async create(passphrase: string): Promise<void> {
+		checkNewPassphrase(passphrase);
+		if (await this.isInitialized()) throw new VaultAlreadyInitializedError();
+		const generation = this.#generation;
+		const { meta, key } = await this.#newMeta(passphrase);
+		if (!(await createVaultMeta(this.#db, meta))) throw new VaultAlreadyInitializedError();
+		if (generation === this.#generation) this.#open = { key, salt: meta.kdf.salt };
+	}
+
+	/** Throws WrongPassphraseError without touching storage when the verifier does not open. */
+	async unlock(passphrase: string): Promise<UnlockResult> {
+		const generation = this.#generation;
+		const meta = await this.#requireMeta();
+		const key = await keyIfCorrect(passphrase, meta);
+		const result = await unlockAccounts(key, await listAccounts(this.#db));
+		if (generation !== this.#generation) throw new VaultLockedError();
+		this.#open = { key, salt: meta.kdf.salt };
+		return result;
+	}
+
+	lock(): void {
+		this.#open = null;
+		this.#generation++;
+	}
+
+	async addAccount(input: NewAccount): Promise<UnlockedAccount> {
+		const open = this.#requireOpen();
+		const credentials = checkNewAccount(input);
+		const record: AccountRecord = {
+			id: this.#newId(),
+			label: input.label.trim(),
+			venue: input.venue,
+			endpoints: { ...input.endpoints },
+			createdAt: this.#now(),
+			secret: { iv: new Uint8Array(12), ciphertext: new ArrayBuffer(0) }
+		};
+		record.secret = await sealCredentials(open.key, record, credentials);
+		const unlocked = await toUnlocked(record, credentials);
+		await putAccountUnderKey(this.#db, open.salt, record);
+		return unlocked;
+	}
+
+	/** Renames an account or points it at other endpoints; the credentials are re-sealed to match. */
+	async updateAccount(
+		id: string,
+		changes: { label?: string; endpoints?: Endpoints }
+	): Promise<UnlockedAccount> {
+		const open = this.#requireOpen();
+		const current = await getAccount(this.#db, id);
+		if (!current) throw new UnknownAccountError(id);
+		const credentials = await openCredentials(open.key, current);
+		const record: AccountRecord = {
+			...current,
+			label: changes.label === undefined ? current.label : checkLabel(changes.label),
+			endpoints: changes.endpoints ? checkEndpoints(changes.endpoints) : current.endpoints
+		};
+		record.secret = await sealCredentials(open.key, record, credentials);
+		const unlocked = await toUnlocked(record, credentials);
+		await putAccountUnderKey(this.#db, open.salt, record);
+		return unlocked;
+	}
+
+	async removeAccount(id: string): Promise<void> {
+		this.#requireOpen();
+		if (!(await deleteAccount(this.#db, id))) throw new UnknownAccountError(id);
+	}
+
+	/**
+	 * Re-encrypts the verifier and every account under a new salt and key. Everything is decrypted
+	 * and re-encrypted in memory first, then written in one transaction: a record that cannot be
+	 * opened stops the change before anything is written.
+	 */
+	async changePassphrase(oldPassphrase: string, newPassphrase: string): Promise<void> {
+		checkNewPassphrase(newPassphrase);
+		const meta = await this.#requireMeta();
+		const oldKey = await keyIfCorrect(oldPassphrase, meta);
+		const accounts = await listAccounts(this.#db);
+		const opened: [AccountRecord, Credentials][] = [];
+		for (const account of accounts) opened.push([account, await openCredentials(oldKey, account)]);
+
+		const iterations = Math.max(this.#iterations, meta.kdf.iterations);
+		const next = await this.#newMeta(newPassphrase, iterations, meta.createdAt);
+		const resealed: AccountRecord[] = [];
+		for (const [account, credentials] of opened) {
+			resealed.push({ ...account, secret: await sealCredentials(next.key, account, credentials) });
+		}
+		const expected = { salt: meta.kdf.salt, accountIds: accounts.map((a) => a.id) };
+		await rekeyVault(this.#db, expected, next.meta, resealed);
+		if (this.#open) this.#open = { key: next.key, salt: next.meta.kdf.salt };
+	}
+
+	/** The vault as stored, still encrypted under its passphrase. Works locked. */
+	async exportBackup(): Promise<string> {
+		const tx = this.#db.transaction(['vault', 'accounts']);
+		const meta = await tx.objectStore('vault').get('meta');
+		const accounts = await tx.objectStore('accounts').getAll();
+		await tx.done;
+		if (!meta) throw new VaultNotInitializedError();
+		accounts.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+		return serializeBackup(meta, accounts, this.#now());
+	}
+
+	/**
+	 * Replaces this device's vault with the backup (not a merge: a merge would need both
+	 * passphrases and would leave one vault under two). The backup's passphrase becomes the vault's.
+	 * The file, the passphrase and every account are checked before anything is written, so a bad
+	 * file or a wrong passphrase leaves the stored vault as it was. Leaves the vault unlocked.
+	 */
+	async importBackup(json: string, passphrase: string): Promise<UnlockResult> {
+		const generation = this.#generation;
+		const { meta, accounts } = parseBackup(json, this.#minIterations);
+		const key = await keyIfCorrect(passphrase, meta);
+		const result = await unlockAccounts(key, accounts);
+		const broken = result.failures[0];
+		if (broken) throw new BackupFormatError(`the keys of account "${broken.label}" are damaged`);
+		await replaceVault(this.#db, meta, accounts);
+		if (generation === this.#generation) this.#open = { key, salt: meta.kdf.salt };
+		else throw new VaultLockedError();
+		return result;
+	}
+
+	/** Deletes everything Perch stored on this device: vault, accounts, closes, settings, snapshots. */
+	async wipe(): Promise<void> {
+		this.lock();
+		await clearPerchDB(this.#db);
+	}
+
+	async #newMeta(
+		passphrase: string,
+		iterations = this.#iterations,
+		createdAt = this.#now()
+	): Promise<{ meta: VaultMeta; key: CryptoKey }> {
+		const salt = newSalt();
+		const key = await deriveVaultKey(passphrase, salt, iterations);
+		const verifier = await encryptJson(key, VERIFIER_VALUE, VERIFIER_CONTEXT);
+		const meta: VaultMeta = {
+			version: 1,
+			kdf: { algorithm: 'PBKDF2-SHA256', iterations, salt },
+			verifier,
+			createdAt
+		};
+		return { meta, key };
+	}
+
+	async #requireMeta(): Promise<VaultMeta> {
+		const meta = await getVaultMeta(this.#db);
+		if (!meta) throw new VaultNotInitializedError();
+		return meta;
+	}
+
+	#requireOpen(): OpenKey {
+		if (!this.#open) throw new VaultLockedError();
+		return this.#open;
+	}
+}
+
+async function keyIfCorrect(passphrase: string, meta: VaultMeta): Promise<CryptoKey> {
+	const key = await deriveVaultKey(passphrase, meta.kdf.salt, meta.kdf.iterations);
+	try {
+		const value = await decryptJson<unknown>(key, meta.verifier, VERIFIER_CONTEXT);
+		if (value === VERIFIER_VALUE) return key;
+	} catch (error) {
+		if (!(error instanceof DecryptionError)) throw error;
+	}
+	throw new WrongPassphraseError();
+}
+
+async function unlockAccounts(key: CryptoKey, records: AccountRecord[]): Promise<UnlockResult> {
+	const result: UnlockResult = { accounts: [], failures: [] };
+	for (const record of records) {
+		try {
+			result.accounts.push(await toUnlocked(record, await openCredentials(key, record)));
+		} catch (error) {
+			if (!(error instanceof CorruptAccountError)) throw error;
+			result.failures.push({ accountId: record.id, label: record.label, message: error.message });
+		}
+	}
+	return result;
+}
+
+async function toUnlocked(
+	record: AccountRecord,
+	credentials: Credentials
+): Promise<UnlockedAccount> {
+	return {
+		id: record.id,
+		label: record.label,
+		venue: record.venue,
+		endpoints: { ...record.endpoints },
+		createdAt: record.createdAt,
+		apiKey: credentials.apiKey,
+		memo: credentials.memo,
+		signingKey: await importSigningKey(credentials.secret)
+	};
+}
+
+function checkNewPassphrase(passphrase: string): void {
+	if (typeof passphrase !== 'string' || passphrase.length < MIN_PASSPHRASE_LENGTH) {
+		throw new InvalidInputError(
+			`The passphrase must be at least ${MIN_PASSPHRASE_LENGTH} characters`
+		);
+	}
+}
+
+function checkNewAccount(input: NewAccount): Credentials {
+	checkLabel(input.label);
+	checkEndpoints(input.endpoints);
+	const apiKey = typeof input.apiKey === 'string' ? input.apiKey.trim() : '';
+	const secret = typeof input.secret === 'string' ? input.secret.trim() : '';
+	// The memo/passphrase is user-chosen text: kept exactly as typed.
+	const memo = typeof input.memo === 'string' ? input.memo : '';
+	if (!apiKey) throw new InvalidInputError('The API key is empty');
+	if (!secret) throw new InvalidInputError('The API secret is empty');
+	return { apiKey, secret, memo };
+}
+
+function checkLabel(label: string): string {
+	const trimmed = typeof label === 'string' ? label.trim() : '';
+	if (!trimmed) throw new InvalidInputError('The account needs a name');
+	return trimmed;
+}
+
+function checkEndpoints(endpoints: Endpoints): Endpoints {
+	const { rest, publicWs, privateWs } = endpoints ?? {};
+	if (![rest, publicWs, privateWs].every((url) => typeof url === 'string' && url !== '')) {
+		throw new InvalidInputError('The account needs REST and WebSocket endpoints');
+	}
+	return { rest, publicWs, privateWs };
+}
