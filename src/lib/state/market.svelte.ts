@@ -1,0 +1,280 @@
+import { OrderBook } from '$lib/book/order-book';
+import { createFrameScheduler } from '$lib/charts/frame';
+import { buildDepthColumns, type DepthColumns } from '$lib/charts/depth-data';
+import { createAdapter, type ConnectionChoice } from '$lib/exchanges/registry';
+import type {
+	BookMessage,
+	ConnectionStatus,
+	ExchangeAdapter,
+	FundingRatePoint,
+	FundingState,
+	Instrument,
+	MarketStream,
+	Ticker,
+	Trade
+} from '$lib/exchanges/types';
+import { EventLog } from './event-log.svelte';
+
+export interface LadderLevel {
+	price: string;
+	size: string;
+}
+
+export interface Ladder {
+	bids: LadderLevel[];
+	asks: LadderLevel[];
+	/** Largest size shown, for the depth bars. */
+	maxSize: number;
+}
+
+export type Loadable<T> =
+	| { status: 'idle' }
+	| { status: 'pending' }
+	| { status: 'success'; value: T }
+	| { status: 'error'; message: string };
+
+const LADDER_ROWS = 12;
+const DEPTH_LEVELS = 50;
+const MAX_TRADES = 40;
+const IDLE: ConnectionStatus = { state: 'idle', lastMessageAt: 0, reconnects: 0 };
+
+/**
+ * One venue's public market data for the selected symbol: instruments, ticker, book, funding and
+ * trades, with the connection's health. Owns the adapter's stream and the order book; components
+ * read the `$state.raw` fields and never touch the socket.
+ */
+export class MarketSession {
+	readonly log = new EventLog(100);
+
+	choice = $state.raw<ConnectionChoice | null>(null);
+	status = $state.raw<ConnectionStatus>(IDLE);
+	instruments = $state.raw<Loadable<Instrument[]>>({ status: 'idle' });
+	symbol = $state.raw<string | null>(null);
+	ticker = $state.raw<Ticker | null>(null);
+	tickerAt = $state.raw(0);
+	funding = $state.raw<FundingState | null>(null);
+	fundingAt = $state.raw(0);
+	fundingHistory = $state.raw<Loadable<FundingRatePoint[]>>({ status: 'idle' });
+	trades = $state.raw<Trade[]>([]);
+	ladder = $state.raw<Ladder>({ bids: [], asks: [], maxSize: 0 });
+	bookState = $state.raw<'empty' | 'live' | 'resyncing'>('empty');
+	bookVersion = $state.raw(0);
+	bookAt = $state.raw(0);
+	resyncs = $state.raw(0);
+	/** Bumped once per animation frame when the book changed, for the depth chart. */
+	depthRevision = $state.raw(0);
+	clockSkewMs = $state.raw<number | null>(null);
+
+	#adapter: ExchangeAdapter | null = null;
+	#stream: MarketStream | null = null;
+	#unwatch: (() => void) | null = null;
+	#unstatus: (() => void) | null = null;
+	#book = new OrderBook({ maxDepth: DEPTH_LEVELS });
+	#bookDirty = false;
+	#pendingTrades: Trade[] = [];
+	#generation = 0;
+	#depth: DepthColumns | null = null;
+	#frame = createFrameScheduler(() => this.#flush());
+	#statusTimer: ReturnType<typeof setInterval> | null = null;
+
+	/** For the depth chart: read the book straight from the non-reactive buffers. */
+	readonly depthSource = {
+		read: (): DepthColumns | null => {
+			if (this.#book.state === 'empty') return null;
+			this.#depth = buildDepthColumns(this.#book, DEPTH_LEVELS, this.#depth ?? undefined);
+			return this.#depth;
+		}
+	};
+
+	get instrument(): Instrument | undefined {
+		const list = this.instruments.status === 'success' ? this.instruments.value : [];
+		return list.find((i) => i.symbol === this.symbol);
+	}
+
+	/** Opens a venue; resolves when instruments are known (or failed to load). */
+	async connect(choice: ConnectionChoice, preferredSymbol?: string | null): Promise<void> {
+		this.disconnect();
+		const generation = ++this.#generation;
+		this.choice = choice;
+		this.instruments = { status: 'pending' };
+		this.status = { ...IDLE, state: 'connecting' };
+		let adapter: ExchangeAdapter;
+		try {
+			adapter = await createAdapter(choice);
+		} catch (e) {
+			this.#fail(generation, e);
+			return;
+		}
+		if (generation !== this.#generation) return;
+		this.#adapter = adapter;
+		this.#stream = adapter.openMarketStream();
+		this.#unstatus = this.#stream.onStatus((s) => {
+			if (generation !== this.#generation) return;
+			if (s.state === 'reconnecting' && this.status.state !== 'reconnecting') {
+				this.log.add('warn', `Market stream reconnecting${s.error ? `: ${s.error}` : ''}`);
+			}
+			this.status = s;
+		});
+		this.status = this.#stream.status;
+		// The socket reports state changes; the age of the last message is read off it twice a second.
+		this.#statusTimer = setInterval(() => {
+			if (this.#stream) this.status = this.#stream.status;
+		}, 500);
+		void this.#measureClock(adapter, generation);
+		try {
+			const list = await adapter.instruments();
+			if (generation !== this.#generation) return;
+			const trading = list.filter((i) => i.trading);
+			this.instruments = { status: 'success', value: trading };
+			const pick =
+				trading.find((i) => i.symbol === preferredSymbol) ??
+				trading.find((i) => i.symbol === 'BTCUSDT') ??
+				trading[0];
+			if (pick) this.select(pick.symbol);
+		} catch (e) {
+			this.#fail(generation, e);
+		}
+	}
+
+	select(symbol: string): void {
+		if (!this.#stream || symbol === this.symbol) return;
+		this.#unwatch?.();
+		this.symbol = symbol;
+		this.ticker = null;
+		this.funding = null;
+		this.trades = [];
+		this.#pendingTrades = [];
+		this.#book.reset();
+		this.#publishBook();
+		const stream = this.#stream;
+		this.#unwatch = stream.watch(
+			symbol,
+			{
+				ticker: (t) => {
+					this.ticker = t;
+					this.tickerAt = Date.now();
+				},
+				book: (m) => this.#onBook(symbol, m),
+				funding: (f) => {
+					this.funding = f;
+					this.fundingAt = Date.now();
+				},
+				trades: (t) => {
+					this.#pendingTrades.push(...t);
+					this.#frame.request();
+				},
+				error: (message) => {
+					this.log.add('error', message);
+				}
+			},
+			{ depth: DEPTH_LEVELS, speedMs: 100 }
+		);
+		void this.#loadFundingHistory(symbol);
+	}
+
+	/** Diagnostics: the book as the ladder would show it, all levels. */
+	bookLevels(side: 'bid' | 'ask', n = DEPTH_LEVELS): LadderLevel[] {
+		return this.#book.levels(side, n);
+	}
+
+	disconnect(): void {
+		this.#generation++;
+		this.#unwatch?.();
+		this.#unwatch = null;
+		this.#unstatus?.();
+		this.#unstatus = null;
+		if (this.#statusTimer) clearInterval(this.#statusTimer);
+		this.#statusTimer = null;
+		this.#stream?.close();
+		this.#stream = null;
+		this.#adapter = null;
+		this.#frame.cancel();
+		this.#book.reset();
+		this.symbol = null;
+		this.ticker = null;
+		this.funding = null;
+		this.trades = [];
+		this.#publishBook();
+		this.status = IDLE;
+	}
+
+	#onBook(symbol: string, m: BookMessage): void {
+		if (symbol !== this.symbol) return;
+		const result = this.#book.apply(m);
+		if (result === 'gap') {
+			this.resyncs++;
+			this.log.add(
+				'warn',
+				`${symbol} book: version gap at ${m.version} (had ${this.#book.version}); requesting a snapshot`
+			);
+			this.#stream?.requestBookSnapshot(symbol);
+		}
+		if (result !== 'dropped') {
+			this.#bookDirty = true;
+			this.#frame.request();
+		}
+	}
+
+	#flush(): void {
+		if (this.#bookDirty) {
+			this.#bookDirty = false;
+			this.#publishBook();
+		}
+		if (this.#pendingTrades.length > 0) {
+			const merged = [...this.#pendingTrades.reverse(), ...this.trades];
+			this.#pendingTrades = [];
+			this.trades = merged.slice(0, MAX_TRADES);
+		}
+	}
+
+	#publishBook(): void {
+		const bids = this.#book.levels('bid', LADDER_ROWS);
+		const asks = this.#book.levels('ask', LADDER_ROWS);
+		let maxSize = 0;
+		for (const l of bids) maxSize = Math.max(maxSize, Number(l.size));
+		for (const l of asks) maxSize = Math.max(maxSize, Number(l.size));
+		this.ladder = { bids, asks, maxSize };
+		this.bookState = this.#book.state;
+		this.bookVersion = this.#book.version;
+		this.bookAt = Date.now();
+		this.depthRevision++;
+	}
+
+	async #loadFundingHistory(symbol: string): Promise<void> {
+		const adapter = this.#adapter;
+		if (!adapter) return;
+		this.fundingHistory = { status: 'pending' };
+		try {
+			const points = await adapter.fundingHistory(symbol, 100);
+			if (symbol === this.symbol) this.fundingHistory = { status: 'success', value: points };
+		} catch (e) {
+			if (symbol === this.symbol) {
+				this.fundingHistory = { status: 'error', message: errorMessage(e) };
+			}
+		}
+	}
+
+	async #measureClock(adapter: ExchangeAdapter, generation: number): Promise<void> {
+		try {
+			const t = await adapter.serverTime();
+			if (generation === this.#generation) this.clockSkewMs = t.offsetMs;
+		} catch (e) {
+			if (generation === this.#generation) {
+				this.log.add('warn', `Could not read the exchange clock: ${errorMessage(e)}`);
+			}
+		}
+	}
+
+	#fail(generation: number, e: unknown): void {
+		if (generation !== this.#generation) return;
+		const message = errorMessage(e);
+		this.instruments = { status: 'error', message };
+		this.log.add('error', message);
+	}
+}
+
+export function errorMessage(e: unknown): string {
+	return e instanceof Error ? e.message : String(e);
+}
+
+export const market = new MarketSession();
