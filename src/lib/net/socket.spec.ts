@@ -261,6 +261,8 @@ describe('ReconnectingSocket', () => {
 		expect(h.reconnected[0]).toMatchObject({ state: 'live', reconnects: 1 });
 		expect(h.reconnected[0].error).toBeUndefined();
 		const second = server.conns[1];
+		// The client has sent the frames; wait for them to arrive on the server side.
+		await waitFor('resubscribed', () => subscribedTopics(second).length === 3);
 		expect(second.received[0]).toBe(JSON.stringify({ op: 'login', n: 2 }));
 		expect(subscribedTopics(second).sort()).toEqual(['a', 'c', 'd']);
 		expect(server.conns).toHaveLength(2);
