@@ -96,3 +96,35 @@ describe('in-page transport', () => {
 		expect(sim.connections().private).toBe(0);
 	});
 });
+
+describe('in-page transport faults', () => {
+	it('loses a dropped answer as a fetch TypeError after the order has executed', async () => {
+		sim = new SimExchange({ seed: 5, timing: FAST });
+		const account = sim.addAccount({ apiKey: 'k', secret: 's', memo: 'm' });
+		account.seedPosition({ symbol: 'SOLUSDT', side: 'short', size: 6, entryPrice: '150.000' });
+		const { fetch } = createInPageTransport(sim);
+		sim.faults.dropNextResponse('submit-order');
+		const body = JSON.stringify({
+			symbol: 'SOLUSDT',
+			client_order_id: 'inPageLost',
+			side: 2,
+			type: 'market',
+			size: 6,
+			open_type: 'cross'
+		});
+		const ts = String(Date.now());
+		const sign = createHmac('sha256', 's').update(`${ts}#m#${body}`).digest('hex');
+		await expect(
+			fetch(`${DEMO_ENDPOINTS.rest}/contract/private/submit-order`, {
+				method: 'POST',
+				headers: { 'X-BM-KEY': 'k', 'X-BM-TIMESTAMP': ts, 'X-BM-SIGN': sign },
+				body
+			})
+		).rejects.toThrow('Failed to fetch');
+		expect(account.state.positions.size).toBe(0);
+		expect([...account.state.orders.values()].map((o) => [o.clientOrderId, o.dealSize])).toEqual([
+			['inPageLost', 6]
+		]);
+		expect(sim.ordersSubmitted('k')).toEqual([JSON.parse(body)]);
+	});
+});

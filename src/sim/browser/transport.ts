@@ -68,7 +68,10 @@ async function inPageFetch(sim: SimExchange, request: Request): Promise<Response
 		headers,
 		body
 	});
-	if (!answer.headers['access-control-allow-origin']) throw new TypeError('Failed to fetch');
+	// A lost answer (the dropNextResponse fault) looks like any network failure to a page.
+	if (answer.dropped || !answer.headers['access-control-allow-origin']) {
+		throw new TypeError('Failed to fetch');
+	}
 	const nullBody = answer.status === 204 || answer.status === 304;
 	return new Response(nullBody ? null : answer.body, {
 		status: answer.status,

@@ -1,12 +1,15 @@
-import { formatFloat, parseScaled } from './decimal';
+import { formatFloat } from './decimal';
 import { ERRORS, SimRestError } from './errors';
 import { importHmacKey } from './hmac';
+import { liquidationPrice, positionMargin, unrealizedPnl } from './margin';
 import type { MarketEngine, SymbolMarket } from './market';
 
 /**
  * Account state behind the private endpoints: balances, positions, orders, fills, ledger.
- * Business logic is deliberately small for now (market orders fill at the touch, limit orders
- * rest without matching); the shapes are the venue's so a matching engine can grow here.
+ * Order validation and matching live in `execution.ts`; the money rules in `margin.ts`.
+ *
+ * Balances: `free` is the wallet balance minus the margin held by positions. So
+ * equity = free + position margin + unrealized PnL, and available = free − frozen.
  */
 
 export type SimPositionMode = 'hedge' | 'one_way';
@@ -18,13 +21,14 @@ export interface AddAccountOptions {
 	secret: string;
 	memo: string;
 	positionMode?: SimPositionMode;
-	/** Starting USDT balance, a decimal string; default "10000". */
+	/** Starting USDT wallet balance, a decimal string; default "10000". */
 	usdt?: string;
 }
 
 export interface SimPosition {
 	symbol: string;
 	side: SimSide;
+	/** Contracts, a positive integer while the position is open. */
 	size: number;
 	entryPrice: number;
 	leverage: string;
@@ -48,9 +52,12 @@ export interface SimOrder {
 	mode: number;
 	leverage: string;
 	openType: OpenType;
+	/** 2 = resting (status_check), 4 = finished (filled or canceled). */
 	state: 2 | 4;
 	dealSize: number;
 	dealAvgPrice: number;
+	realized: number;
+	fee: number;
 	canceled: boolean;
 	createdAt: number;
 	updatedAt: number;
@@ -94,43 +101,45 @@ export type AccountEvent =
 	| { kind: 'position'; position: SimPosition }
 	| { kind: 'asset'; currency: string };
 
-export interface SubmitOrderRequest {
-	symbol?: unknown;
-	client_order_id?: unknown;
-	type?: unknown;
-	side?: unknown;
-	leverage?: unknown;
-	open_type?: unknown;
-	mode?: unknown;
-	price?: unknown;
-	size?: unknown;
+/** The test helper's view of a position to put on the books. */
+export interface SeedPositionOptions {
+	symbol: string;
+	side: SimSide;
+	/** Contracts, a positive integer. */
+	size: number;
+	entryPrice: string | number;
+	/** Default "10". */
+	leverage?: string | number;
+	/** Default "cross". */
+	marginMode?: OpenType;
 }
 
-const TAKER_FEE = 0.0006;
 const MONEY_PLACES = 8;
 
 export class SimAccount {
 	readonly apiKey: string;
 	readonly memo: string;
 	readonly hmacKey: Promise<CryptoKey>;
+	readonly engine: MarketEngine;
 	positionMode: SimPositionMode;
-	/** Free USDT (and any other currency seeded later). */
-	readonly available = new Map<string, number>();
+	/** Wallet balance minus position margin, per currency. */
+	readonly free = new Map<string, number>();
 	readonly positions = new Map<string, SimPosition>();
 	readonly orders = new Map<string, SimOrder>();
 	readonly fills: SimFill[] = [];
 	readonly ledger: SimLedgerEntry[] = [];
 	readonly #listeners = new Set<(event: AccountEvent) => void>();
-	readonly #ids: () => number;
+	readonly nextId: () => string;
 
-	constructor(options: AddAccountOptions, ids: () => number, now: number) {
+	constructor(options: AddAccountOptions, engine: MarketEngine, ids: () => number, now: number) {
 		this.apiKey = options.apiKey;
 		this.memo = options.memo;
 		this.hmacKey = importHmacKey(options.secret);
+		this.engine = engine;
 		this.positionMode = options.positionMode ?? 'hedge';
-		this.#ids = ids;
+		this.nextId = () => String(ids());
 		const usdt = Number(options.usdt ?? '10000');
-		this.available.set('USDT', usdt);
+		this.free.set('USDT', usdt);
 		this.addLedger(now, 'Transfer', usdt, '');
 	}
 
@@ -139,137 +148,125 @@ export class SimAccount {
 		return () => this.#listeners.delete(listener);
 	}
 
-	/** Test helper: set the free balance of a currency. */
+	/** Test helper: the wallet balance (equity at zero unrealized PnL) of a currency. */
 	setBalance(currency: string, amount: string): void {
-		this.available.set(currency, Number(amount));
+		const wallet = Number(amount);
+		if (!Number.isFinite(wallet)) throw new Error(`simulator: bad balance "${amount}"`);
+		const held = currency === 'USDT' ? this.positionMarginTotal() : 0;
+		this.free.set(currency, wallet - held);
 		this.emit({ kind: 'asset', currency });
 	}
 
-	/** Test helper: put a position on the books as if it had been opened earlier. */
-	seedPosition(
-		p: Pick<SimPosition, 'symbol' | 'side' | 'size' | 'entryPrice'> & Partial<SimPosition>,
-		now: number
-	): SimPosition {
+	setPositionMode(mode: SimPositionMode): void {
+		if (mode === 'one_way') {
+			for (const p of this.positions.values()) {
+				const other = p.side === 'long' ? 'short' : 'long';
+				if (this.positions.has(positionKey(p.symbol, other))) {
+					throw new Error(`simulator: ${p.symbol} holds both sides; close one before one-way`);
+				}
+			}
+		}
+		this.positionMode = mode;
+	}
+
+	/**
+	 * Test helper: a position as if opened earlier at `entryPrice`. Its margin moves out of the
+	 * free balance (the wallet balance is unchanged); funds are not checked.
+	 */
+	seedPosition(opts: SeedPositionOptions, now: number): SimPosition {
+		const market = this.engine.get(opts.symbol);
+		if (!market) throw new Error(`simulator: unknown symbol ${opts.symbol}`);
+		if (!Number.isSafeInteger(opts.size) || opts.size < 1) {
+			throw new Error('simulator: a seeded size is a positive whole number of contracts');
+		}
+		const entryPrice = Number(opts.entryPrice);
+		const leverage = String(opts.leverage ?? '10');
+		if (!(entryPrice > 0) || !(Number(leverage) >= 1)) {
+			throw new Error('simulator: a seeded position needs a positive entry and leverage ≥ 1');
+		}
+		const other = opts.side === 'long' ? 'short' : 'long';
+		if (this.positions.has(positionKey(opts.symbol, opts.side))) {
+			throw new Error(`simulator: ${opts.symbol} ${opts.side} is already seeded`);
+		}
+		if (this.positionMode === 'one_way' && this.positions.has(positionKey(opts.symbol, other))) {
+			throw new Error(`simulator: one-way mode holds one position per symbol (${opts.symbol})`);
+		}
 		const position: SimPosition = {
-			leverage: '10',
-			openType: 'cross',
+			symbol: opts.symbol,
+			side: opts.side,
+			size: opts.size,
+			entryPrice,
+			leverage,
+			openType: opts.marginMode ?? 'cross',
 			realized: 0,
 			fees: 0,
 			closeVol: 0,
 			closeAvgPrice: 0,
 			createdAt: now,
-			updatedAt: now,
-			...p
+			updatedAt: now
 		};
 		this.positions.set(positionKey(position.symbol, position.side), position);
+		this.credit('USDT', -this.margin(position));
 		this.emit({ kind: 'position', position });
+		this.emit({ kind: 'asset', currency: 'USDT' });
 		return position;
 	}
 
-	margin(position: SimPosition, market: SymbolMarket): number {
-		return (
-			(position.size * Number(market.instrument.contractSize) * position.entryPrice) /
-			Number(position.leverage)
-		);
+	market(symbol: string): SymbolMarket {
+		const market = this.engine.get(symbol);
+		if (!market) throw new Error(`simulator: unknown symbol ${symbol}`);
+		return market;
 	}
 
-	unrealized(position: SimPosition, market: SymbolMarket): number {
-		const diff = market.priceOf(market.mark) - position.entryPrice;
-		const pnl = diff * position.size * Number(market.instrument.contractSize);
-		return position.side === 'long' ? pnl : -pnl;
+	contractSize(symbol: string): number {
+		return Number(this.market(symbol).instrument.contractSize);
 	}
 
-	frozen(currency: string, engine: MarketEngine): number {
+	margin(p: SimPosition): number {
+		return positionMargin(p, this.contractSize(p.symbol));
+	}
+
+	unrealized(p: SimPosition): number {
+		const m = this.market(p.symbol);
+		return unrealizedPnl(p, Number(m.instrument.contractSize), m.priceOf(m.mark));
+	}
+
+	liquidation(p: SimPosition): number {
+		return liquidationPrice(p, this.contractSize(p.symbol), this.available('USDT'));
+	}
+
+	positionMarginTotal(): number {
+		let sum = 0;
+		for (const p of this.positions.values()) sum += this.margin(p);
+		return sum;
+	}
+
+	/** Margin set aside for resting orders that would open (closing orders freeze nothing). */
+	frozen(currency: string): number {
 		if (currency !== 'USDT') return 0;
 		let sum = 0;
 		for (const order of this.openOrders()) {
-			const market = engine.get(order.symbol);
-			if (!market || isClosingSide(order.side)) continue;
-			const notional = order.size * Number(market.instrument.contractSize) * Number(order.price);
-			sum += notional / Number(order.leverage);
+			if (isClosingSide(order.side)) continue;
+			const cs = this.contractSize(order.symbol);
+			sum += (order.size * cs * Number(order.price)) / Number(order.leverage);
 		}
 		return sum;
+	}
+
+	available(currency: string): number {
+		return (this.free.get(currency) ?? 0) - this.frozen(currency);
 	}
 
 	openOrders(): SimOrder[] {
 		return [...this.orders.values()].filter((o) => o.state === 2 && !o.canceled);
 	}
 
-	submitOrder(body: SubmitOrderRequest, engine: MarketEngine, now: number): SimOrder {
-		const market = typeof body.symbol === 'string' ? engine.get(body.symbol) : undefined;
-		if (!market) throw new SimRestError(ERRORS.symbolNotExist);
-		const side = body.side;
-		if (typeof side !== 'number' || ![1, 2, 3, 4].includes(side)) {
-			throw new SimRestError(ERRORS.sideInvalid);
-		}
-		const type = body.type ?? 'limit';
-		if (type !== 'limit' && type !== 'market') throw new SimRestError(ERRORS.typeInvalid);
-		const size = body.size;
-		if (typeof size !== 'number' || !Number.isInteger(size)) {
-			throw new SimRestError(ERRORS.precisionInvalid);
-		}
-		if (size < 1 || size > market.instrument.maxVolume) throw new SimRestError(ERRORS.rangeInvalid);
-		const openType = body.open_type ?? 'cross';
-		if (openType !== 'cross' && openType !== 'isolated') {
-			throw new SimRestError(ERRORS.openTypeInvalid);
-		}
-		const leverage = body.leverage ?? '10';
-		if (typeof leverage !== 'string' || !/^\d+(\.\d+)?$/.test(leverage) || Number(leverage) < 1) {
-			throw new SimRestError(ERRORS.leverageInvalid);
-		}
-		if (Number(leverage) > market.instrument.maxLeverage) {
-			throw new SimRestError(ERRORS.leverageTooLarge);
-		}
-		const mode = body.mode ?? 1;
-		if (typeof mode !== 'number' || ![1, 2, 3, 4].includes(mode)) {
-			throw new SimRestError(ERRORS.parseParameter);
-		}
-		const clientOrderId = this.checkClientOrderId(body.client_order_id);
-		let price = 'market price';
-		if (type === 'limit') {
-			if (typeof body.price !== 'string') throw new SimRestError(ERRORS.parseParameter);
-			const ticks = parseScaled(body.price, market.decimals);
-			if (ticks === undefined || ticks <= 0n) throw new SimRestError(ERRORS.precisionInvalid);
-			price = body.price;
-		}
-		const closing = this.closingTarget(side, market.instrument.symbol);
-		if (closing && closing.size < size) {
-			throw new SimRestError(
-				closing.size === 0 ? ERRORS.positionNotExist : ERRORS.positionVolumeNotEnough
-			);
-		}
-		const fillTicks = side === 1 || side === 2 ? market.bestAsk[0] : market.bestBid[0];
-		if (!closing) {
-			const refPrice = type === 'limit' ? Number(price) : market.priceOf(fillTicks);
-			const needed = (size * Number(market.instrument.contractSize) * refPrice) / Number(leverage);
-			if (needed > (this.available.get('USDT') ?? 0) - this.frozen('USDT', engine)) {
-				throw new SimRestError(ERRORS.balanceNotEnough);
-			}
-		}
-		const order: SimOrder = {
-			orderId: String(this.#ids()),
-			clientOrderId,
-			symbol: market.instrument.symbol,
-			side,
-			type,
-			price: type === 'limit' ? price : '0',
-			size,
-			mode,
-			leverage,
-			openType,
-			state: 2,
-			dealSize: 0,
-			dealAvgPrice: 0,
-			canceled: false,
-			createdAt: now,
-			updatedAt: now
-		};
-		this.orders.set(order.orderId, order);
-		this.emit({ kind: 'order', action: 2, order });
-		if (type === 'market') this.fill(order, market, fillTicks, now);
-		return order;
+	position(symbol: string, side: SimSide): SimPosition | undefined {
+		const p = this.positions.get(positionKey(symbol, side));
+		return p && p.size > 0 ? p : undefined;
 	}
 
+	/** Cancel resting orders of a symbol: one by id or client id, or all of them. */
 	cancel(
 		symbol: string,
 		orderId: string | undefined,
@@ -283,7 +280,14 @@ export class SimAccount {
 				(clientOrderId === undefined || o.clientOrderId === clientOrderId)
 		);
 		if ((orderId !== undefined || clientOrderId !== undefined) && matches.length === 0) {
-			throw new SimRestError(ERRORS.orderNotExist);
+			const known = [...this.orders.values()].some(
+				(o) =>
+					o.symbol === symbol &&
+					(orderId === undefined || o.orderId === orderId) &&
+					(clientOrderId === undefined || o.clientOrderId === clientOrderId)
+			);
+			// A finished order can no longer be canceled; an unknown one does not exist.
+			throw new SimRestError(known ? ERRORS.orderStatusInvalid : ERRORS.orderNotExist);
 		}
 		for (const order of matches) {
 			order.canceled = true;
@@ -291,6 +295,7 @@ export class SimAccount {
 			order.updatedAt = now;
 			this.emit({ kind: 'order', action: 3, order });
 		}
+		if (matches.length > 0) this.emit({ kind: 'asset', currency: 'USDT' });
 		return matches.length;
 	}
 
@@ -310,112 +315,16 @@ export class SimAccount {
 		return this.positionMode === 'hedge' ? 'hedge_mode' : 'one_way_mode';
 	}
 
-	private checkClientOrderId(value: unknown): string {
-		if (value === undefined || value === '') return '';
-		if (typeof value !== 'string' || !/^[A-Za-z0-9]+$/.test(value)) {
-			throw new SimRestError(ERRORS.clientOrderIdChars);
-		}
-		if (value.length > 32) throw new SimRestError(ERRORS.clientOrderIdLength);
-		for (const order of this.orders.values()) {
-			if (order.clientOrderId === value) throw new SimRestError(ERRORS.clientOrderIdDuplicated);
-		}
-		return value;
+	credit(currency: string, amount: number): void {
+		this.free.set(currency, (this.free.get(currency) ?? 0) + amount);
 	}
 
-	/** The position a side code reduces, or undefined when it opens (per position mode). */
-	private closingTarget(side: number, symbol: string): { size: number } | undefined {
-		// Hedge: 2 closes the short, 3 the long. One-way: 2/3 are reduce-only buy/sell, which
-		// reduce the same single position, so one rule serves both modes.
-		if (side === 2) return { size: this.positions.get(positionKey(symbol, 'short'))?.size ?? 0 };
-		if (side === 3) return { size: this.positions.get(positionKey(symbol, 'long'))?.size ?? 0 };
-		return undefined;
+	addLedger(time: number, type: LedgerKind, amount: number, symbol: string): void {
+		this.ledger.push({ tranId: this.nextId(), time, type, amount, asset: 'USDT', symbol });
 	}
 
-	private fill(order: SimOrder, market: SymbolMarket, ticks: number, now: number): void {
-		const price = market.priceOf(ticks);
-		const cs = Number(market.instrument.contractSize);
-		const fee = order.size * cs * price * TAKER_FEE;
-		let realised = 0;
-		const buy = order.side === 1 || order.side === 2;
-		const reduceSide: SimSide | undefined =
-			order.side === 2 ? 'short' : order.side === 3 ? 'long' : undefined;
-		if (reduceSide) {
-			const key = positionKey(order.symbol, reduceSide);
-			const position = this.positions.get(key)!;
-			const diff = (price - position.entryPrice) * order.size * cs;
-			realised = reduceSide === 'long' ? diff : -diff;
-			const released = this.margin({ ...position, size: order.size }, market);
-			this.credit('USDT', released + realised);
-			position.closeAvgPrice =
-				(position.closeAvgPrice * position.closeVol + price * order.size) /
-				(position.closeVol + order.size);
-			position.closeVol += order.size;
-			position.size -= order.size;
-			position.realized += realised;
-			position.updatedAt = now;
-			this.emit({ kind: 'position', position });
-			if (position.size === 0) this.positions.delete(key);
-			this.addLedger(now, 'Realized PNL', realised, order.symbol);
-		} else {
-			const side: SimSide = buy ? 'long' : 'short';
-			const key = positionKey(order.symbol, side);
-			const existing = this.positions.get(key);
-			const position: SimPosition = existing ?? {
-				symbol: order.symbol,
-				side,
-				size: 0,
-				entryPrice: price,
-				leverage: order.leverage,
-				openType: order.openType,
-				realized: 0,
-				fees: 0,
-				closeVol: 0,
-				closeAvgPrice: 0,
-				createdAt: now,
-				updatedAt: now
-			};
-			position.entryPrice =
-				(position.entryPrice * position.size + price * order.size) / (position.size + order.size);
-			position.size += order.size;
-			position.updatedAt = now;
-			this.positions.set(key, position);
-			this.credit(
-				'USDT',
-				-this.margin({ ...position, size: order.size, entryPrice: price }, market)
-			);
-			this.emit({ kind: 'position', position });
-		}
-		this.credit('USDT', -fee);
-		this.addLedger(now, 'Commission Fee', -fee, order.symbol);
-		order.dealSize = order.size;
-		order.dealAvgPrice = price;
-		order.state = 4;
-		order.updatedAt = now;
-		const fill: SimFill = {
-			orderId: order.orderId,
-			tradeId: String(this.#ids()),
-			symbol: order.symbol,
-			side: order.side,
-			price: market.price(ticks),
-			vol: order.size,
-			realised,
-			fee,
-			time: now
-		};
-		this.fills.push(fill);
-		this.emit({ kind: 'order', action: 1, order, fill });
-		this.emit({ kind: 'asset', currency: 'USDT' });
-	}
-
-	private credit(currency: string, amount: number): void {
-		this.available.set(currency, (this.available.get(currency) ?? 0) + amount);
-	}
-
-	private addLedger(time: number, type: LedgerKind, amount: number, symbol: string): void {
-		this.ledger.push({ tranId: String(this.#ids()), time, type, amount, asset: 'USDT', symbol });
-	}
-
-	private emit(event: AccountEvent): void {
+	/** For the execution module: tell the private sockets what changed. */
+	emit(event: AccountEvent): void {
 		for (const listener of this.#listeners) listener(event);
 	}
 }

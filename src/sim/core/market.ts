@@ -56,6 +56,8 @@ export class SymbolMarket {
 	readonly fundingHistory: FundingPoint[] = [];
 	readonly minutes = new Map<number, MinuteCandle>();
 	readonly phase: number;
+	/** Set by `pin`: the random walk leaves this market alone until unpinned. */
+	pinned = false;
 	#sortedBids: Level[] | undefined;
 	#sortedAsks: Level[] | undefined;
 
@@ -115,6 +117,7 @@ export class SymbolMarket {
 
 	/** One step of the random walk: price, book, trades, funding, stats. Returns new trades. */
 	step(rng: Prng, now: number): SimTrade[] {
+		if (this.pinned) return [];
 		const previous = this.last;
 		const sigma = this.instrument.volatility * this.last;
 		// A weak pull towards the opening price keeps a long-running demo in a plausible range.
@@ -133,6 +136,35 @@ export class SymbolMarket {
 			Math.min(FUNDING_LIMIT, this.nextFundingRate + (rng.next() - 0.5) * 0.000002)
 		);
 		return trades;
+	}
+
+	/**
+	 * Hold last, mark and index at exactly `ticks` (a test's known mark) and rebuild the book
+	 * around it: best bid at the price, best ask one tick above.
+	 */
+	pin(ticks: number, rng: Prng): void {
+		const previous = this.last;
+		this.last = ticks;
+		this.mark = ticks;
+		this.index = ticks;
+		this.pinned = true;
+		this.reshapeBook(rng, previous);
+		this.#sortedBids = undefined;
+		this.#sortedAsks = undefined;
+		this.high24 = Math.max(this.high24, ticks);
+		this.low24 = Math.min(this.low24, ticks);
+	}
+
+	/** Take filled liquidity off a side (`bids` for a sell, `asks` for a buy). */
+	consume(side: 'bids' | 'asks', fills: readonly { ticks: number; vol: number }[]): void {
+		const book = side === 'bids' ? this.bids : this.asks;
+		for (const { ticks, vol } of fills) {
+			const left = (book.get(ticks) ?? 0) - vol;
+			if (left > 0) book.set(ticks, left);
+			else book.delete(ticks);
+		}
+		this.#sortedBids = undefined;
+		this.#sortedAsks = undefined;
 	}
 
 	/** Settle funding when its time has come; returns the settlement, if any. */

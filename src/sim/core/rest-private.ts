@@ -1,13 +1,9 @@
-import {
-	FLOW_TYPES,
-	money,
-	positionKey,
-	type SimAccount,
-	type SimOrder,
-	type SimPosition
-} from './accounts';
+import { FLOW_TYPES, money, positionKey, type SimAccount, type SimPosition } from './accounts';
 import { ERRORS, SimRestError } from './errors';
+import { submitOrder } from './execution';
+import { MAKER_FEE_RATE, TAKER_FEE_RATE } from './margin';
 import type { MarketEngine, SymbolMarket } from './market';
+import { assetRow, emptyPosition, historyRow, orderRow, positionRow } from './private-rows';
 import { boundedInt } from './rest-public';
 
 /** Private endpoints: which are SIGNED (POST) and which KEYED (GET), and their `data` shapes. */
@@ -26,7 +22,9 @@ interface Route {
 	handle(ctx: PrivateContext): unknown;
 }
 
-const WEEK_MS = 7 * 86_400_000;
+const DAY_MS = 86_400_000;
+/** Docs (order-history, trades): at most 200 records per answer. */
+const HISTORY_LIMIT = 200;
 
 export const PRIVATE_ROUTES: Record<string, Route> = {
 	'/contract/private/assets-detail': { method: 'GET', handle: assets },
@@ -36,10 +34,12 @@ export const PRIVATE_ROUTES: Record<string, Route> = {
 		method: 'GET',
 		handle: ({ account }) => ({ position_mode: account.wirePositionMode() })
 	},
+	'/contract/private/trade-fee-rate': { method: 'GET', handle: tradeFeeRate },
 	'/contract/private/transaction-history': { method: 'GET', handle: transactionHistory },
 	'/contract/private/trades': { method: 'GET', handle: trades },
 	'/contract/private/order': { method: 'GET', handle: orderDetail },
-	'/contract/private/submit-order': { method: 'POST', handle: submitOrder },
+	'/contract/private/order-history': { method: 'GET', handle: orderHistory },
+	'/contract/private/submit-order': { method: 'POST', handle: submit },
 	'/contract/private/cancel-order': { method: 'POST', handle: cancelOrder },
 	'/contract/private/cancel-orders': { method: 'POST', handle: cancelOrders }
 };
@@ -54,93 +54,17 @@ function market(ctx: PrivateContext, symbol: unknown, optional = false): SymbolM
 	return found;
 }
 
-export function assetRow(account: SimAccount, engine: MarketEngine, currency: string) {
-	let margin = 0;
-	let unrealized = 0;
-	if (currency === 'USDT') {
-		for (const p of account.positions.values()) {
-			const m = engine.get(p.symbol);
-			if (!m) continue;
-			margin += account.margin(p, m);
-			unrealized += account.unrealized(p, m);
-		}
-	}
-	const frozen = account.frozen(currency, engine);
-	const free = account.available.get(currency) ?? 0;
-	return {
-		currency,
-		position_deposit: money(margin),
-		frozen_balance: money(frozen),
-		available_balance: money(free - frozen),
-		equity: money(free + margin + unrealized),
-		unrealized: money(unrealized)
-	};
+function assets({ account }: PrivateContext) {
+	const currencies = new Set(['USDT', 'BTC', 'ETH', ...account.free.keys()]);
+	return [...currencies].map((c) => assetRow(account, c));
 }
 
-function assets({ account, engine }: PrivateContext) {
-	const currencies = new Set(['USDT', 'BTC', 'ETH', ...account.available.keys()]);
-	return [...currencies].map((c) => assetRow(account, engine, c));
-}
-
-function positionRow(
-	account: SimAccount,
-	m: SymbolMarket,
-	p: SimPosition,
-	side: string,
-	now: number
-) {
-	const cs = Number(m.instrument.contractSize);
-	const mark = m.priceOf(m.mark);
-	const liquidation =
-		p.size === 0
-			? 0
-			: p.side === 'long'
-				? p.entryPrice * (1 - 1 / Number(p.leverage) + 0.005)
-				: p.entryPrice * (1 + 1 / Number(p.leverage) - 0.005);
-	const amount = account.positionMode === 'one_way' && p.side === 'short' ? -p.size : p.size;
+function tradeFeeRate(ctx: PrivateContext) {
+	const m = market(ctx, ctx.query.get('symbol'))!;
 	return {
-		symbol: p.symbol,
-		leverage: p.leverage,
-		timestamp: now,
-		current_fee: money(p.fees),
-		open_timestamp: p.size === 0 ? 0 : p.createdAt,
-		current_value: money(p.size * cs * m.priceOf(m.last)),
-		mark_price: m.price(m.mark),
-		position_value: money(p.size * cs * p.entryPrice),
-		position_cross: money(p.size === 0 ? 0 : account.margin(p, m)),
-		maintenance_margin: money(p.size * cs * mark * 0.005),
-		close_vol: String(p.closeVol),
-		close_avg_price: money(p.closeAvgPrice),
-		open_avg_price: money(p.entryPrice),
-		entry_price: money(p.entryPrice),
-		current_amount: String(p.size),
-		position_amount: String(amount),
-		realized_value: money(p.realized),
-		mark_value: money(p.size * cs * mark),
-		account: 'futures',
-		open_type: p.openType,
-		position_side: side,
-		unrealized_pnl: money(p.size === 0 ? 0 : account.unrealized(p, m)),
-		liquidation_price: money(Math.max(0, liquidation)),
-		max_notional_value: '500000',
-		initial_margin: money(p.size === 0 ? 0 : account.margin(p, m))
-	};
-}
-
-function emptyPosition(symbol: string, side: 'long' | 'short', now: number): SimPosition {
-	return {
-		symbol,
-		side,
-		size: 0,
-		entryPrice: 0,
-		leverage: '10',
-		openType: 'cross',
-		realized: 0,
-		fees: 0,
-		closeVol: 0,
-		closeAvgPrice: 0,
-		createdAt: now,
-		updatedAt: now
+		symbol: m.instrument.symbol,
+		taker_fee_rate: String(TAKER_FEE_RATE),
+		maker_fee_rate: String(MAKER_FEE_RATE)
 	};
 }
 
@@ -168,34 +92,22 @@ function positionsV2(ctx: PrivateContext) {
 	return [positionRow(account, one, p, 'both', now)];
 }
 
-export function orderRow(account: SimAccount, o: SimOrder) {
-	return {
-		order_id: o.orderId,
-		client_order_id: o.clientOrderId,
-		price: o.price,
-		size: String(o.size),
-		symbol: o.symbol,
-		state: o.state,
-		side: o.side,
-		type: o.type,
-		position_mode: account.wirePositionMode(),
-		account: 'futures',
-		leverage: o.leverage,
-		open_type: o.openType,
-		deal_avg_price: money(o.dealAvgPrice),
-		deal_size: String(o.dealSize),
-		create_time: o.createdAt,
-		update_time: o.updatedAt
-	};
-}
-
 function openOrders(ctx: PrivateContext) {
 	const one = market(ctx, ctx.query.get('symbol'), true);
 	const type = ctx.query.get('type');
+	const state = ctx.query.get('order_state') ?? 'all';
+	if (state !== 'all' && state !== 'partially_filled') {
+		throw new SimRestError(ERRORS.parseParameter);
+	}
 	const limit = boundedInt(ctx.query.get('limit'), 100, 1, 100);
 	return ctx.account
 		.openOrders()
-		.filter((o) => (!one || o.symbol === one.instrument.symbol) && (!type || o.type === type))
+		.filter(
+			(o) =>
+				(!one || o.symbol === one.instrument.symbol) &&
+				(!type || o.type === type) &&
+				(state === 'all' || o.dealSize > 0)
+		)
 		.slice(0, limit)
 		.map((o) => orderRow(ctx.account, o));
 }
@@ -209,18 +121,47 @@ function orderDetail(ctx: PrivateContext) {
 	return orderRow(ctx.account, order);
 }
 
-/** [start, end] from the query, in ms; `unit` is what the endpoint takes (docs differ per endpoint). */
-function timeRange(ctx: PrivateContext, unit: 1 | 1000): [number, number] {
+/**
+ * [start, end] in ms from the query; `unit` is what the endpoint takes (seconds for orders and
+ * trades, ms for transactions). Docs: no range means the last 7 days; end must be after start.
+ */
+function timeRange(ctx: PrivateContext, unit: 1 | 1000, maxDays?: number): [number, number] {
 	const start = ctx.query.get('start_time');
 	const end = ctx.query.get('end_time');
-	if (!start && !end) return [ctx.now - WEEK_MS, ctx.now];
+	if (!start && !end) return [ctx.now - 7 * DAY_MS, ctx.now];
 	const from = Number(start ?? 0) * unit;
-	const to = end ? Number(end) * unit : ctx.now;
-	if (!Number.isFinite(from) || !Number.isFinite(to) || to <= from) {
+	// An end in seconds covers that whole second.
+	const to = end ? Number(end) * unit + (unit - 1) : ctx.now;
+	if (
+		!Number.isFinite(from) ||
+		!Number.isFinite(to) ||
+		(end && start && Number(end) <= Number(start))
+	) {
 		throw new SimRestError(ERRORS.timestampInvalid);
 	}
-	if (to - from > 90 * 86_400_000) throw new SimRestError(ERRORS.timestampInvalid);
+	if (maxDays !== undefined && to - from > maxDays * DAY_MS) {
+		throw new SimRestError(ERRORS.timestampInvalid);
+	}
 	return [from, to];
+}
+
+function orderHistory(ctx: PrivateContext) {
+	const m = market(ctx, ctx.query.get('symbol'))!;
+	const orderId = ctx.query.get('order_id') || undefined;
+	const clientOrderId = ctx.query.get('client_order_id') || undefined;
+	const [from, to] = timeRange(ctx, 1000, 90);
+	return [...ctx.account.orders.values()]
+		.filter(
+			(o) =>
+				o.symbol === m.instrument.symbol &&
+				o.createdAt >= from &&
+				o.createdAt <= to &&
+				(orderId === undefined || o.orderId === orderId) &&
+				(clientOrderId === undefined || o.clientOrderId === clientOrderId)
+		)
+		.sort((a, b) => b.createdAt - a.createdAt)
+		.slice(0, HISTORY_LIMIT)
+		.map((o) => historyRow(ctx.account, o));
 }
 
 function transactionHistory(ctx: PrivateContext) {
@@ -241,6 +182,7 @@ function transactionHistory(ctx: PrivateContext) {
 		.slice(0, pageSize)
 		.map((e) => ({
 			symbol: e.symbol,
+			flow_type: FLOW_TYPES[e.type],
 			type: e.type,
 			amount: money(e.amount),
 			asset: e.asset,
@@ -252,11 +194,11 @@ function transactionHistory(ctx: PrivateContext) {
 
 function trades(ctx: PrivateContext) {
 	const one = market(ctx, ctx.query.get('symbol'), true);
-	const [from, to] = timeRange(ctx, 1000);
+	const [from, to] = timeRange(ctx, 1000, 90);
 	return ctx.account.fills
 		.filter((f) => f.time >= from && f.time <= to && (!one || f.symbol === one.instrument.symbol))
 		.sort((a, b) => b.time - a.time)
-		.slice(0, 200)
+		.slice(0, HISTORY_LIMIT)
 		.map((f) => ({
 			order_id: f.orderId,
 			trade_id: f.tradeId,
@@ -273,8 +215,8 @@ function trades(ctx: PrivateContext) {
 		}));
 }
 
-function submitOrder(ctx: PrivateContext) {
-	const order = ctx.account.submitOrder(ctx.body, ctx.engine, ctx.now);
+function submit(ctx: PrivateContext) {
+	const order = submitOrder(ctx.account, ctx.body, ctx.now);
 	return {
 		order_id: Number(order.orderId),
 		price: order.type === 'market' ? 'market price' : order.price
@@ -287,6 +229,7 @@ function optionalId(value: unknown): string | undefined {
 	throw new SimRestError(ERRORS.parseParameter);
 }
 
+/** Docs: without order_id and client_order_id, every order of the symbol is canceled. */
 function cancelOrder(ctx: PrivateContext) {
 	const m = market(ctx, ctx.body.symbol)!;
 	ctx.account.cancel(

@@ -23,6 +23,8 @@ export interface RestResponse {
 	status: number;
 	headers: Record<string, string>;
 	body: string;
+	/** The request was processed but its answer must be lost (the dropNextResponse fault). */
+	dropped?: boolean;
 }
 
 /** One private request as a test may inspect it: never the signature, never a secret. */
@@ -32,6 +34,10 @@ export interface LoggedRequest {
 	path: string;
 	query: string;
 	body: string;
+	/** The X-BM-KEY header as sent. */
+	apiKey: string | undefined;
+	/** The parsed JSON body for POST ({} if unparsable), the query parameters for GET. */
+	params: Record<string, unknown>;
 	headers: Record<string, string>;
 	status: number;
 	code: number;
@@ -45,6 +51,8 @@ export interface RestDeps {
 	cors: boolean;
 	rateLimits: boolean;
 	log: (entry: LoggedRequest) => void;
+	/** A forced failure for this path (the rejectNext fault), checked after auth and limits. */
+	intercept: (path: string) => SimError | undefined;
 }
 
 const CORS_HEADERS = {
@@ -108,6 +116,7 @@ export class RestRouter {
 		const publicRoute = PUBLIC_ROUTES[req.path];
 		if (publicRoute && method === 'GET') {
 			this.limit(req.path, `ip:${req.ip ?? 'local'}`, extra);
+			this.intercept(req.path);
 			return publicRoute({ engine, now: this.#deps.now(), query });
 		}
 		const privateRoute = PRIVATE_ROUTES[req.path];
@@ -119,6 +128,7 @@ export class RestRouter {
 			this.#deps.now()
 		);
 		this.limit(req.path, `key:${account.apiKey}`, extra);
+		this.intercept(req.path);
 		const body = method === 'POST' ? parseJsonObject(req.body) : {};
 		return privateRoute.handle({ engine, account, now: this.#deps.now(), query, body });
 	}
@@ -131,6 +141,11 @@ export class RestRouter {
 		extra['x-bm-ratelimit-limit'] = String(verdict.limit);
 		extra['x-bm-ratelimit-reset'] = String(RATE_WINDOW_MS / 1000);
 		if (!verdict.allowed) throw new SimRestError(ERRORS.tooManyRequests);
+	}
+
+	private intercept(path: string): void {
+		const forced = this.#deps.intercept(path);
+		if (forced) throw new SimRestError(forced);
 	}
 
 	private envelope(code: number, message: string, data?: unknown): string {
@@ -151,6 +166,11 @@ export class RestRouter {
 			path: req.path,
 			query: req.query,
 			body: req.body,
+			apiKey: req.headers['x-bm-key'],
+			params:
+				method === 'POST'
+					? parseLoggedBody(req.body)
+					: Object.fromEntries(new URLSearchParams(req.query)),
 			headers,
 			status,
 			code
@@ -169,4 +189,12 @@ function parseJsonObject(text: string): Record<string, unknown> {
 		throw new SimRestError(ERRORS.bodyNotJson);
 	}
 	return parsed as Record<string, unknown>;
+}
+
+function parseLoggedBody(text: string): Record<string, unknown> {
+	try {
+		return parseJsonObject(text);
+	} catch {
+		return {};
+	}
 }

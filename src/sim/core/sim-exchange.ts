@@ -1,13 +1,18 @@
 import {
+	money,
 	SimAccount,
 	type AccountEvent,
 	type AddAccountOptions,
-	type SimPosition,
-	type SimPositionMode
+	type OpenType,
+	type SeedPositionOptions,
+	type SimOrder,
+	type SimPosition
 } from './accounts';
 import { verifySocketLogin } from './auth';
+import { parseScaled } from './decimal';
 import { DepthChannel, parseDepthTopic, type BookView } from './depth-channel';
-import type { FaultState, SimFaults } from './faults';
+import { submitOrder } from './execution';
+import { FaultState, type SimFaults } from './faults';
 import { DEFAULT_INSTRUMENTS, type SimInstrument } from './instruments';
 import { MarketEngine, type SymbolMarket } from './market';
 import { Prng } from './prng';
@@ -44,6 +49,11 @@ export interface SimTiming {
 	lifelessMs: number;
 	/** Docs: subscribe frames are limited to 4096 bytes; larger frames close with 1009. */
 	maxFrameBytes: number;
+	/**
+	 * A REST call that changed an account answers only after its pushes went out, plus this many
+	 * ms: order frames reach a client before the HTTP answer, the tricky case for a client.
+	 */
+	pushLeadMs: number;
 }
 
 export interface SimExchangeOptions {
@@ -59,16 +69,45 @@ export interface SimExchangeOptions {
 	timing?: Partial<SimTiming>;
 }
 
+/** A resting limit order for a test (limit orders never match in the simulator). */
+export interface SeedOrderOptions {
+	symbol: string;
+	/** The wire side code: 1 buy/open long, 2 buy close short, 3 sell close long, 4 sell/open short. */
+	side: 1 | 2 | 3 | 4;
+	price: string;
+	size: number;
+	clientOrderId?: string;
+	leverage?: string | number;
+	marginMode?: OpenType;
+}
+
 export interface SimAccountHandle {
 	readonly apiKey: string;
 	readonly memo: string;
 	/** The live account state, for assertions. */
 	readonly state: SimAccount;
+	/** The wallet balance (equity at zero unrealized PnL); available = wallet − margin − frozen. */
 	setBalance(currency: string, amount: string): void;
-	seedPosition(
-		p: Pick<SimPosition, 'symbol' | 'side' | 'size' | 'entryPrice'> & Partial<SimPosition>
-	): void;
-	setPositionMode(mode: SimPositionMode): void;
+	/** Margin and liquidation follow the formulas in `margin.ts`. */
+	seedPosition(p: SeedPositionOptions): SimPosition;
+	/** Validated like a submit-order (so a closing side needs a position); pushes action 2. */
+	seedOrder(o: SeedOrderOptions): SimOrder;
+	setPositionMode(mode: 'hedge' | 'one-way' | 'one_way'): void;
+	/** The open positions as position-v2 reports them, numbers as decimal strings. */
+	positions(): SimPositionView[];
+}
+
+export interface SimPositionView {
+	symbol: string;
+	side: 'long' | 'short';
+	size: string;
+	entryPrice: string;
+	leverage: string;
+	marginMode: OpenType;
+	margin: string;
+	liquidationPrice: string;
+	unrealizedPnl: string;
+	realizedPnl: string;
 }
 
 const DEFAULT_TIMING: SimTiming = {
@@ -78,7 +117,8 @@ const DEFAULT_TIMING: SimTiming = {
 	positionPushMs: 10_000,
 	idleCloseMs: 20_000,
 	lifelessMs: 5_000,
-	maxFrameBytes: 4096
+	maxFrameBytes: 4096,
+	pushLeadMs: 5
 };
 
 const SYMBOL_TOPIC = /^futures\/(ticker|fundingRate|trade):([A-Z0-9]+)$/;
@@ -101,7 +141,9 @@ export class SimExchange {
 	readonly #sessions = new Set<SimSocketSession>();
 	readonly #depth = new Map<string, DepthChannel>();
 	readonly #depthTimers = new Map<string, ReturnType<typeof setInterval>>();
-	readonly #fault: FaultState = { silenced: false, delayMs: 0, paused: false };
+	readonly #fault = new FaultState();
+	/** Account frames pushed so far: a REST call that moved it waits for its frames to go out. */
+	#accountPushes = 0;
 	readonly #binaryFrames: boolean;
 	#timers: ReturnType<typeof setInterval>[] = [];
 	#running = false;
@@ -125,7 +167,8 @@ export class SimExchange {
 			log: (entry) => {
 				this.requests.push(entry);
 				if (this.requests.length > 1000) this.requests.shift();
-			}
+			},
+			intercept: (path) => this.#fault.takeReject(path)
 		});
 		this.faults = this.createFaults();
 	}
@@ -136,7 +179,7 @@ export class SimExchange {
 
 	addAccount(options: AddAccountOptions): SimAccountHandle {
 		if (this.#accounts.has(options.apiKey)) throw new Error('simulator: API key already added');
-		const account = new SimAccount(options, () => this.#nextId++, this.now());
+		const account = new SimAccount(options, this.engine, () => this.#nextId++, this.now());
 		account.onEvent((event) => this.pushAccountEvent(account, event));
 		this.#accounts.set(options.apiKey, account);
 		return {
@@ -144,17 +187,84 @@ export class SimExchange {
 			memo: account.memo,
 			state: account,
 			setBalance: (currency, amount) => account.setBalance(currency, amount),
-			seedPosition: (p) => void account.seedPosition(p, this.now()),
-			setPositionMode: (mode) => {
-				account.positionMode = mode;
-			}
+			seedPosition: (p) => account.seedPosition(p, this.now()),
+			seedOrder: (o) => {
+				const held = account.position(o.symbol, o.side === 2 ? 'short' : 'long');
+				return submitOrder(
+					account,
+					{
+						symbol: o.symbol,
+						side: o.side,
+						type: 'limit',
+						price: o.price,
+						size: o.size,
+						client_order_id: o.clientOrderId,
+						leverage: o.leverage === undefined ? undefined : String(o.leverage),
+						open_type: o.marginMode ?? held?.openType ?? 'cross'
+					},
+					this.now()
+				);
+			},
+			setPositionMode: (mode) => account.setPositionMode(mode === 'hedge' ? 'hedge' : 'one_way'),
+			positions: () =>
+				[...account.positions.values()]
+					.filter((p) => p.size > 0)
+					.map((p) => ({
+						symbol: p.symbol,
+						side: p.side,
+						size: String(p.size),
+						entryPrice: money(p.entryPrice),
+						leverage: p.leverage,
+						marginMode: p.openType,
+						margin: money(account.margin(p)),
+						liquidationPrice: money(account.liquidation(p)),
+						unrealizedPnl: money(account.unrealized(p)),
+						realizedPnl: money(p.realized)
+					}))
 		};
 	}
 
 	async handleRest(req: RestRequest): Promise<RestResponse> {
+		const drop = req.method.toUpperCase() !== 'OPTIONS' && this.#fault.takeDrop(req.path);
+		const pushesBefore = this.#accountPushes;
 		const response = await this.#router.handle(req);
-		if (this.#fault.delayMs > 0) await sleep(this.#fault.delayMs);
-		return response;
+		if (this.#accountPushes !== pushesBefore && this.#fault.privatePushDelayMs === 0) {
+			await Promise.all([...this.#sessions].map((s) => s.flushed()));
+			if (this.timing.pushLeadMs > 0) await sleep(this.timing.pushLeadMs);
+		}
+		const delayMs = this.#fault.delayMs + this.#fault.responseDelayMs;
+		if (delayMs > 0) await sleep(delayMs);
+		return drop ? { ...response, dropped: true } : response;
+	}
+
+	/** The parsed submit-order bodies received (of one API key, or all), oldest first. */
+	ordersSubmitted(apiKey?: string): Record<string, unknown>[] {
+		return this.requests
+			.filter(
+				(r) =>
+					r.path === '/contract/private/submit-order' &&
+					(apiKey === undefined || r.apiKey === apiKey)
+			)
+			.map((r) => r.params);
+	}
+
+	/**
+	 * Pin last, mark and index of a symbol at exactly `price` (on its tick) and rebuild the book
+	 * around it (best bid = price, best ask one tick up); pushes a ticker at once. The random walk
+	 * leaves the symbol alone until `unpinPrice`.
+	 */
+	setMarkPrice(symbol: string, price: string): void {
+		const market = this.market(symbol);
+		const ticks = parseScaled(price, market.decimals);
+		if (ticks === undefined || ticks <= 0n) {
+			throw new Error(`simulator: "${price}" is not a positive price on ${symbol}'s tick`);
+		}
+		market.pin(Number(ticks), this.#rng);
+		this.broadcast(`futures/ticker:${symbol}`, tickerFrame(market));
+	}
+
+	unpinPrice(symbol: string): void {
+		this.market(symbol).pinned = false;
 	}
 
 	openSocket(
@@ -270,15 +380,20 @@ export class SimExchange {
 	}
 
 	private pushAccountEvent(account: SimAccount, event: AccountEvent): void {
+		const later = this.#fault.privatePushDelayMs;
 		for (const session of this.#sessions) {
 			if (session.account !== account) continue;
+			let frame: unknown;
 			if (event.kind === 'order' && session.topics.has('futures/order')) {
-				session.push(orderFrame(account, event.action, event.order, event.fill));
+				frame = orderFrame(account, event.action, event.order, event.fill);
 			} else if (event.kind === 'position' && session.topics.has('futures/position')) {
-				session.push({ group: 'futures/position', data: [positionData(account, event.position)] });
+				frame = { group: 'futures/position', data: [positionData(account, event.position)] };
 			} else if (event.kind === 'asset' && session.topics.has(`futures/asset:${event.currency}`)) {
-				session.push(assetFrame(account, this.engine, event.currency));
+				frame = assetFrame(account, event.currency);
 			}
+			if (frame === undefined) continue;
+			this.#accountPushes++;
+			session.push(frame, later);
 		}
 	}
 
@@ -401,6 +516,14 @@ export class SimExchange {
 			delay: (ms) => {
 				fault.delayMs = Math.max(0, ms);
 			},
+			delayResponses: (ms) => {
+				fault.responseDelayMs = Math.max(0, ms);
+			},
+			delayPrivatePushes: (ms) => {
+				fault.privatePushDelayMs = Math.max(0, ms);
+			},
+			dropNextResponse: (pathContains) => fault.dropNext(pathContains),
+			rejectNext: (pathContains, code) => fault.rejectNext(pathContains, code),
 			pause: () => {
 				fault.paused = true;
 			},

@@ -1,7 +1,7 @@
 import { money, type SimAccount, type SimFill, type SimOrder, type SimPosition } from './accounts';
 import { formatFloat } from './decimal';
-import type { MarketEngine, SimTrade, SymbolMarket } from './market';
-import { assetRow } from './rest-private';
+import type { SimTrade, SymbolMarket } from './market';
+import { assetRow } from './private-rows';
 
 /** Push frames in the docs' formats: `{"group": topic, "data": ...}`. */
 
@@ -58,8 +58,8 @@ export function tradeFrame(m: SymbolMarket, trades: SimTrade[]) {
 	};
 }
 
-export function assetFrame(account: SimAccount, engine: MarketEngine, currency: string) {
-	const row = assetRow(account, engine, currency);
+export function assetFrame(account: SimAccount, currency: string) {
+	const row = assetRow(account, currency);
 	return {
 		group: `futures/asset:${currency}`,
 		data: {
@@ -82,7 +82,7 @@ export function positionData(account: SimAccount, p: SimPosition) {
 		hold_avg_price: money(p.entryPrice),
 		close_avg_price: money(p.closeAvgPrice),
 		open_avg_price: money(p.entryPrice),
-		liquidate_price: '0',
+		liquidate_price: money(p.size > 0 ? account.liquidation(p) : 0),
 		create_time: p.createdAt,
 		update_time: p.updatedAt,
 		position_mode: account.wirePositionMode()

@@ -89,16 +89,16 @@ export class SimSocketSession implements SocketHandle {
 		this.cleanup();
 	}
 
-	/** Send a JSON frame (subject to the silence and delay faults). */
-	push(message: unknown): void {
-		this.pushText(JSON.stringify(message));
+	/** Send a JSON frame (subject to the silence and delay faults), `extraDelayMs` later still. */
+	push(message: unknown, extraDelayMs = 0): void {
+		this.pushText(JSON.stringify(message), extraDelayMs);
 	}
 
-	pushText(text: string): void {
+	pushText(text: string, extraDelayMs = 0): void {
 		if (!this.#open) return;
 		const plan = this.#host.outgoing(text);
 		if (!plan) return;
-		const dueAt = Date.now() + plan.delayMs;
+		const dueAt = Date.now() + plan.delayMs + extraDelayMs;
 		this.#outbox = this.#outbox
 			.then(async () => {
 				const data = await plan.encode(text);
@@ -107,6 +107,11 @@ export class SimSocketSession implements SocketHandle {
 				if (this.#open) this.#send(data);
 			})
 			.catch((error: unknown) => console.error('simulator: send failed', error));
+	}
+
+	/** Resolves once every frame queued so far has been handed to the transport. */
+	flushed(): Promise<void> {
+		return this.#outbox;
 	}
 
 	/** Close from the server side; 1006 means "drop without a closing handshake". */

@@ -279,7 +279,8 @@ describe('private REST auth', () => {
 			symbol: 'ETHUSDT',
 			side: 3,
 			type: 'market',
-			size: 4
+			size: 4,
+			open_type: 'cross'
 		});
 		expect(tooBig.json.code).toBe(40020);
 		const close = await signedPost('/contract/private/submit-order', {

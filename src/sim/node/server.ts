@@ -49,6 +49,11 @@ export async function startSimServer(opts: SimServerOptions = {}): Promise<SimSe
 					ip: req.socket.remoteAddress
 				})
 				.then((answer) => {
+					// The dropNextResponse fault: the work is done, the answer never arrives.
+					if (answer.dropped) {
+						req.socket.destroy();
+						return;
+					}
 					res.writeHead(answer.status, answer.headers);
 					res.end(answer.body);
 				})
