@@ -216,6 +216,8 @@ export class ExchangeError extends Error {
 			| 'network'
 			| 'rejected'
 			| 'bad-response'
+			/** The venue already has an order with this client order id: the request did arrive. */
+			| 'duplicate'
 	) {
 		super(message);
 		this.name = 'ExchangeError';

@@ -328,16 +328,30 @@ describe('submitClose', () => {
 	});
 
 	it.each([
-		[40020, 'Your position volume is not enough', /larger than the position.*\(code 40020\)/],
-		[40018, 'Your position is closed', /already closed.*\(code 40018\)/],
-		[40050, 'Client OrderId duplicated with existing orders', /already sent.*\(code 40050\)/]
-	] as const)('explains a close refused with %i in plain words', async (code, text, words) => {
-		const { adapter } = adapterWith(() => ({ status: 400, code, message: text }));
-		const error = await refusal(adapter.submitClose(await credentials(), close()));
-		expect(error).toMatchObject({ kind: 'rejected', code });
-		expect(error.message).toMatch(words);
-		expect(error.message).toContain(text);
-	});
+		[
+			40020,
+			'Your position volume is not enough',
+			/larger than the position.*\(code 40020\)/,
+			'rejected'
+		],
+		[40018, 'Your position is closed', /already closed.*\(code 40018\)/, 'rejected'],
+		// A duplicate id is not a refusal: the same intent already arrived, so it must be looked up.
+		[
+			40050,
+			'Client OrderId duplicated with existing orders',
+			/already sent.*\(code 40050\)/,
+			'duplicate'
+		]
+	] as const)(
+		'explains a close refused with %i in plain words',
+		async (code, text, words, kind) => {
+			const { adapter } = adapterWith(() => ({ status: 400, code, message: text }));
+			const error = await refusal(adapter.submitClose(await credentials(), close()));
+			expect(error).toMatchObject({ kind, code });
+			expect(error.message).toMatch(words);
+			expect(error.message).toContain(text);
+		}
+	);
 
 	it('calls an HTTP 429 a rate limit', async () => {
 		const { adapter } = adapterWith(() => ({ status: 429, code: 30013 }));

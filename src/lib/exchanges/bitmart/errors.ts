@@ -94,7 +94,9 @@ const ORDER_CODES: Record<number, KnownCode> = {
 		plain: 'bad client order id'
 	},
 	40050: {
-		kind: 'rejected',
+		// Not a refusal of the close: the same intent already reached BitMart (e.g. the browser
+		// retried a POST whose connection reset). The caller must look the order up by this id.
+		kind: 'duplicate',
 		words: 'Client OrderId duplicated with existing orders',
 		plain: 'an order with this client id was already sent'
 	}
