@@ -1,0 +1,312 @@
+import { createAdapter } from '$lib/exchanges/registry';
+import type {
+	AccountCredentials,
+	AccountEvent,
+	AccountStream,
+	Balance,
+	ConnectionStatus,
+	Endpoints,
+	ExchangeAdapter,
+	FundingState,
+	Instrument,
+	MarketStream,
+	Order,
+	Position,
+	PositionMode,
+	VenueId
+} from '$lib/exchanges/types';
+import type { CloseResult, OrderGate } from './order-gate';
+
+export interface AccountIdentity {
+	id: string;
+	label: string;
+	venue: VenueId;
+	endpoints: Endpoints;
+}
+
+export interface Mark {
+	price: string;
+	at: number;
+}
+
+const IDLE: ConnectionStatus = { state: 'idle', lastMessageAt: 0, reconnects: 0 };
+
+/**
+ * One unlocked account: a REST snapshot merged with its private stream, live marks and funding
+ * from the public ticker, and the actions (close, cancel) that go through the order gate.
+ * Re-fetches the snapshot after every reconnect so nothing missed offline stays wrong.
+ */
+export class AccountSession {
+	readonly identity: AccountIdentity;
+
+	status = $state.raw<ConnectionStatus>(IDLE);
+	snapshot = $state.raw<'loading' | 'ready' | 'error'>('loading');
+	error = $state.raw<string | null>(null);
+	balances = $state.raw<Balance[]>([]);
+	positions = $state.raw<Position[]>([]);
+	orders = $state.raw<Order[]>([]);
+	positionMode = $state.raw<PositionMode | null>(null);
+	snapshotAt = $state.raw(0);
+	marks = $state.raw<Record<string, Mark>>({});
+	funding = $state.raw<Record<string, FundingState>>({});
+	instruments = $state.raw<Record<string, Instrument>>({});
+	/** serverTime − deviceTime, ms; signed requests are corrected by it. */
+	clockSkewMs = $state.raw<number | null>(null);
+
+	#creds: AccountCredentials;
+	#gate: OrderGate;
+	#adapter: ExchangeAdapter | null = null;
+	#stream: AccountStream | null = null;
+	#market: MarketStream | null = null;
+	#watched = new Map<string, () => void>();
+	#stops: (() => void)[] = [];
+	#statusTimer: ReturnType<typeof setInterval> | null = null;
+	#clockTimer: ReturnType<typeof setInterval> | null = null;
+	#stopped = false;
+	#refreshing: Promise<void> | null = null;
+
+	constructor(identity: AccountIdentity, creds: AccountCredentials, gate: OrderGate) {
+		this.identity = identity;
+		this.#creds = creds;
+		this.#gate = gate;
+	}
+
+	get streamLive(): boolean {
+		return this.status.state === 'live';
+	}
+
+	async start(): Promise<void> {
+		try {
+			this.#adapter = await createAdapter({
+				venue: this.identity.venue,
+				presetId: 'account',
+				endpoints: this.identity.endpoints
+			});
+		} catch (e) {
+			this.#fail(e);
+			return;
+		}
+		if (this.#stopped) return;
+		const adapter = this.#adapter;
+		// Every private request and login is signed with the exchange's time, not the device's:
+		// measure it before the first one and keep the sample fresh (a phone's clock may jump).
+		await this.#measureClock(adapter);
+		this.#clockTimer = setInterval(() => void this.#measureClock(adapter), 60_000);
+		void this.#loadInstruments(adapter);
+		this.#stream = adapter.openAccountStream(this.#creds);
+		this.#stops.push(
+			this.#stream.onEvent((e) => this.#apply(e)),
+			this.#stream.onStatus((s) => (this.status = s)),
+			this.#stream.onReconnected(() => void this.refresh())
+		);
+		this.status = this.#stream.status;
+		this.#statusTimer = setInterval(() => {
+			if (this.#stream) this.status = this.#stream.status;
+		}, 500);
+		this.#market = adapter.openMarketStream();
+		await this.refresh();
+	}
+
+	/** Re-fetches the REST snapshot; concurrent calls share one request. */
+	refresh(): Promise<void> {
+		this.#refreshing ??= this.#fetchSnapshot().finally(() => (this.#refreshing = null));
+		return this.#refreshing;
+	}
+
+	stop(): void {
+		this.#stopped = true;
+		for (const stop of this.#stops.splice(0)) stop();
+		for (const unwatch of this.#watched.values()) unwatch();
+		this.#watched.clear();
+		if (this.#statusTimer) clearInterval(this.#statusTimer);
+		if (this.#clockTimer) clearInterval(this.#clockTimer);
+		this.#stream?.close();
+		this.#market?.close();
+		this.#stream = null;
+		this.#market = null;
+		this.status = IDLE;
+	}
+
+	closePosition(position: Position, fraction: number, expectedSize?: string): Promise<CloseResult> {
+		const adapter = this.#adapter;
+		const instrument = this.instruments[position.symbol];
+		if (!adapter || !instrument) {
+			return Promise.resolve({
+				status: 'refused',
+				reason: adapter ? `No contract details for ${position.symbol} yet.` : 'Not connected.'
+			});
+		}
+		return this.#gate.close({
+			accountId: this.identity.id,
+			accountLabel: this.identity.label,
+			adapter,
+			creds: this.#creds,
+			position,
+			instrument,
+			fraction,
+			streamLive: this.streamLive,
+			expectedSize
+		});
+	}
+
+	/** Closes every position of this account (each through the gate, in parallel). */
+	closeAll(): Promise<CloseResult[]> {
+		return Promise.all(this.positions.map((p) => this.closePosition(p, 1)));
+	}
+
+	async cancelOrder(order: Pick<Order, 'symbol' | 'orderId'>): Promise<void> {
+		if (!this.#adapter) throw new Error('Not connected.');
+		await this.#adapter.cancelOrder(this.#creds, order.symbol, order.orderId);
+		this.orders = this.orders.filter((o) => o.orderId !== order.orderId);
+	}
+
+	async cancelAll(): Promise<void> {
+		if (!this.#adapter) throw new Error('Not connected.');
+		const symbols = [...new Set(this.orders.map((o) => o.symbol))];
+		for (const symbol of symbols) await this.#adapter.cancelAllOrders(this.#creds, symbol);
+		await this.refresh();
+	}
+
+	async #fetchSnapshot(): Promise<void> {
+		const adapter = this.#adapter;
+		if (!adapter || this.#stopped) return;
+		try {
+			const snap = await adapter.accountSnapshot(this.#creds);
+			if (this.#stopped) return;
+			this.balances = snap.balances;
+			this.positions = snap.positions;
+			this.orders = snap.orders;
+			this.positionMode = snap.positionMode;
+			this.snapshotAt = snap.fetchedAt;
+			this.snapshot = 'ready';
+			this.error = null;
+			this.#syncWatches();
+		} catch (e) {
+			this.#fail(e);
+		}
+	}
+
+	async #measureClock(adapter: ExchangeAdapter): Promise<void> {
+		try {
+			const t = await adapter.serverTime();
+			this.clockSkewMs = t.offsetMs;
+		} catch (e) {
+			this.error = `Could not read the exchange clock: ${e instanceof Error ? e.message : String(e)}`;
+		}
+	}
+
+	async #loadInstruments(adapter: ExchangeAdapter): Promise<void> {
+		try {
+			const list = await adapter.instruments();
+			const map: Record<string, Instrument> = {};
+			for (const i of list) map[i.symbol] = i;
+			this.instruments = map;
+		} catch (e) {
+			this.#fail(e);
+		}
+	}
+
+	#apply(e: AccountEvent): void {
+		switch (e.type) {
+			case 'balance': {
+				const i = this.balances.findIndex((b) => b.asset === e.balance.asset);
+				const base: Balance =
+					i >= 0
+						? this.balances[i]
+						: {
+								accountId: this.identity.id,
+								asset: e.balance.asset,
+								equity: '0',
+								available: '0',
+								positionMargin: '0',
+								frozen: '0',
+								unrealizedPnl: '0',
+								updatedAt: 0
+							};
+				const merged = { ...base, ...defined(e.balance), updatedAt: Date.now() };
+				this.balances = i >= 0 ? this.balances.with(i, merged) : [...this.balances, merged];
+				return;
+			}
+			case 'position': {
+				const p = e.position;
+				const i = this.positions.findIndex((x) => x.symbol === p.symbol && x.side === p.side);
+				if (isZero(p.size)) {
+					if (i >= 0) this.positions = this.positions.toSpliced(i, 1);
+				} else if (i >= 0) {
+					this.positions = this.positions.with(i, {
+						...this.positions[i],
+						...defined(p),
+						updatedAt: Date.now()
+					});
+				} else {
+					// A position the snapshot did not have: fetch the full row rather than guess.
+					void this.refresh();
+				}
+				this.#syncWatches();
+				return;
+			}
+			case 'order': {
+				this.#gate.observeOrder(e.order);
+				const o = e.order;
+				const i = this.orders.findIndex((x) => x.orderId === o.orderId);
+				const open = o.status === 'open' || o.status === 'partially-filled';
+				// Market closes are reported here too; only resting orders belong in the list.
+				if (!open || o.type === 'market') {
+					if (i >= 0) this.orders = this.orders.toSpliced(i, 1);
+				} else {
+					this.orders = i >= 0 ? this.orders.with(i, o) : [o, ...this.orders];
+				}
+				return;
+			}
+			case 'error':
+				this.error = e.message;
+				return;
+		}
+	}
+
+	/** Watches the public ticker of every symbol with a position, for live marks and funding. */
+	#syncWatches(): void {
+		const market = this.#market;
+		if (!market) return;
+		const wanted = new Set(this.positions.map((p) => p.symbol));
+		for (const [symbol, unwatch] of this.#watched) {
+			if (!wanted.has(symbol)) {
+				unwatch();
+				this.#watched.delete(symbol);
+			}
+		}
+		for (const symbol of wanted) {
+			if (this.#watched.has(symbol)) continue;
+			this.#watched.set(
+				symbol,
+				market.watch(
+					symbol,
+					{
+						ticker: (t) =>
+							(this.marks = { ...this.marks, [symbol]: { price: t.mark, at: Date.now() } }),
+						funding: (f) => (this.funding = { ...this.funding, [symbol]: f })
+					},
+					{ depth: 5, speedMs: 200 }
+				)
+			);
+		}
+	}
+
+	#fail(e: unknown): void {
+		this.error = e instanceof Error ? e.message : String(e);
+		if (this.snapshot === 'loading') this.snapshot = 'error';
+	}
+}
+
+function isZero(size: string): boolean {
+	return Number(size) === 0;
+}
+
+/** Drops undefined fields so a partial frame never blanks what the snapshot knew. */
+function defined<T extends object>(value: T): Partial<T> {
+	const out: Partial<T> = {};
+	for (const [k, v] of Object.entries(value)) {
+		if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+	}
+	return out;
+}

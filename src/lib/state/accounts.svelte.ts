@@ -1,0 +1,417 @@
+import { listAccounts } from '$lib/db/accounts-repo';
+import { listRecentCloses } from '$lib/db/closes-repo';
+import { openPerchDB, type PerchDatabase } from '$lib/db/open';
+import { getAutoLockMinutes, setAutoLockMinutes } from '$lib/db/settings-repo';
+import { describeClose, planClose } from '$lib/domain/close-planner';
+import { createAdapter } from '$lib/exchanges/registry';
+import type { Endpoints, Order, Position, VenueId } from '$lib/exchanges/types';
+import { WrongPassphraseError } from '$lib/vault/errors';
+import { importSigningKey } from '$lib/vault/signing-key';
+import { Vault, type UnlockedAccount } from '$lib/vault/vault';
+import { AccountSession } from './account-session.svelte';
+import { OrderGate, positionKey, type CloseResult } from './order-gate';
+import type { AccountMetaView, CloseAuditView, CloseFeedback } from './view-models';
+
+export type VaultPhase = 'loading' | 'new' | 'locked' | 'unlocked' | 'unavailable';
+
+export interface NewAccountInput {
+	label: string;
+	venue: VenueId;
+	endpoints: Endpoints;
+	apiKey: string;
+	secret: string;
+	memo: string;
+}
+
+const ACTIVITY_EVENTS = ['pointerdown', 'keydown', 'touchstart', 'wheel'] as const;
+
+/**
+ * Keys, accounts and everything private: the vault (unlock, lock, idle lock), one AccountSession
+ * per unlocked account, the order gate every close goes through, and the audit log.
+ * Locking drops the keys and private sockets; public market data stays on screen.
+ */
+export class AccountsManager {
+	phase = $state.raw<VaultPhase>('loading');
+	busy = $state.raw(false);
+	error = $state.raw<string | null>(null);
+	notice = $state.raw<string | null>(null);
+	accounts = $state.raw<AccountMetaView[]>([]);
+	sessions = $state.raw<AccountSession[]>([]);
+	failures = $state.raw<{ accountId: string; label: string; message: string }[]>([]);
+	feedback = $state.raw<Record<string, CloseFeedback>>({});
+	closing = $state.raw<Record<string, true>>({});
+	audit = $state.raw<CloseAuditView[]>([]);
+	autoLockMinutes = $state.raw(15);
+
+	#db: PerchDatabase | null = null;
+	#vault: Vault | null = null;
+	#gate: OrderGate | null = null;
+	#lastActivity = Date.now();
+	#idleTimer: ReturnType<typeof setInterval> | null = null;
+	#stopActivity: (() => void) | null = null;
+	#init: Promise<void> | null = null;
+
+	init(): Promise<void> {
+		this.#init ??= this.#open();
+		return this.#init;
+	}
+
+	async #open(): Promise<void> {
+		try {
+			this.#db = await openPerchDB('perch', undefined, {
+				onBlocking: () => {
+					this.notice = 'Perch was updated in another tab: reload this tab to continue.';
+				},
+				onTerminated: () => {
+					this.lock('storage closed');
+					this.phase = 'unavailable';
+					this.error = 'The browser closed Perch’s storage. Reload the page.';
+				}
+			});
+		} catch (e) {
+			this.phase = 'unavailable';
+			this.error = `Perch cannot open its storage (IndexedDB): ${message(e)}`;
+			return;
+		}
+		const db = this.#db;
+		this.#vault = new Vault(db);
+		this.#gate = new OrderGate({ db });
+		this.#gate.onFeedback((f) => {
+			this.feedback = { ...this.feedback, [f.key]: { ...f, at: Date.now() } };
+			void this.loadAudit();
+		});
+		this.#gate.onChange(() => this.#syncClosing());
+		this.autoLockMinutes = await getAutoLockMinutes(db);
+		await this.#loadMeta();
+		this.phase = (await this.#vault.isInitialized()) ? 'locked' : 'new';
+		await this.loadAudit();
+	}
+
+	async create(passphrase: string): Promise<void> {
+		await this.#run(async (vault) => {
+			await vault.create(passphrase);
+			this.phase = 'unlocked';
+			this.#armIdleLock();
+		});
+	}
+
+	async unlock(passphrase: string): Promise<void> {
+		await this.#run(async (vault) => {
+			try {
+				const { accounts, failures } = await vault.unlock(passphrase);
+				this.failures = failures;
+				this.phase = 'unlocked';
+				this.#startSessions(accounts);
+				this.#armIdleLock();
+			} catch (e) {
+				if (e instanceof WrongPassphraseError) {
+					throw new Error('Wrong passphrase. Nothing was changed.', { cause: e });
+				}
+				throw e;
+			}
+		});
+	}
+
+	/** Drops keys and private sockets; public market data stays. */
+	lock(reason = 'locked'): void {
+		this.#vault?.lock();
+		for (const s of this.sessions) s.stop();
+		this.sessions = [];
+		this.feedback = {};
+		this.#disarmIdleLock();
+		if (this.phase === 'unlocked') {
+			this.phase = 'locked';
+			this.notice = reason === 'idle' ? 'Locked after inactivity.' : null;
+		}
+	}
+
+	/** Validates the key with a read-only call before anything is stored. */
+	async addAccount(input: NewAccountInput): Promise<void> {
+		await this.#run(async (vault) => {
+			const label = input.label.trim();
+			if (!label) throw new Error('Give the account a label.');
+			if (!input.apiKey.trim() || !input.secret.trim()) {
+				throw new Error('The API key and secret are both required.');
+			}
+			const adapter = await createAdapter({
+				venue: input.venue,
+				presetId: 'account',
+				endpoints: input.endpoints
+			});
+			const signingKey = await importSigningKey(input.secret.trim());
+			// Sign the check with the exchange's clock, so a skewed device is told so, not refused.
+			await adapter.serverTime();
+			await adapter.validateKey({
+				accountId: 'new',
+				apiKey: input.apiKey.trim(),
+				memo: input.memo.trim(),
+				signingKey
+			});
+			const unlocked = await vault.addAccount({
+				label,
+				venue: input.venue,
+				endpoints: input.endpoints,
+				apiKey: input.apiKey.trim(),
+				secret: input.secret.trim(),
+				memo: input.memo.trim()
+			});
+			await this.#loadMeta();
+			this.#startSessions([unlocked]);
+			this.notice = `Added ${label}.`;
+		});
+	}
+
+	async removeAccount(id: string): Promise<void> {
+		await this.#run(async (vault) => {
+			await vault.removeAccount(id);
+			const s = this.sessions.find((x) => x.identity.id === id);
+			s?.stop();
+			this.sessions = this.sessions.filter((x) => x !== s);
+			await this.#loadMeta();
+		});
+	}
+
+	async changePassphrase(oldPass: string, newPass: string): Promise<void> {
+		await this.#run(async (vault) => {
+			try {
+				await vault.changePassphrase(oldPass, newPass);
+			} catch (e) {
+				if (e instanceof WrongPassphraseError) {
+					throw new Error('The current passphrase is wrong. Nothing was changed.', { cause: e });
+				}
+				throw e;
+			}
+			this.notice = 'Passphrase changed.';
+		});
+	}
+
+	async exportBackup(): Promise<string | null> {
+		let json: string | null = null;
+		await this.#run(async (vault) => {
+			json = await vault.exportBackup();
+		});
+		return json;
+	}
+
+	async importBackup(json: string, passphrase: string): Promise<void> {
+		await this.#run(async (vault) => {
+			for (const s of this.sessions) s.stop();
+			this.sessions = [];
+			const { accounts, failures } = await vault.importBackup(json, passphrase);
+			this.failures = failures;
+			await this.#loadMeta();
+			this.phase = 'unlocked';
+			this.#startSessions(accounts);
+			this.#armIdleLock();
+			this.notice = `Imported ${accounts.length} account(s).`;
+		});
+	}
+
+	async wipe(): Promise<void> {
+		await this.#run(async (vault) => {
+			this.lock('wiped');
+			await vault.wipe();
+			await this.#loadMeta();
+			this.audit = [];
+			this.phase = 'new';
+			this.notice = 'All Perch data on this device was deleted.';
+		});
+	}
+
+	async setAutoLock(minutes: number): Promise<void> {
+		await this.#run(async () => {
+			if (!this.#db) return;
+			await setAutoLockMinutes(this.#db, minutes);
+			this.autoLockMinutes = minutes;
+			this.notice = `Auto-lock after ${minutes} min of inactivity.`;
+		});
+	}
+
+	session(accountId: string): AccountSession | undefined {
+		return this.sessions.find((s) => s.identity.id === accountId);
+	}
+
+	/** What a close would send, in words, for the confirm sheet; or why it would be refused. */
+	previewClose(
+		position: Position,
+		fraction: number
+	): { ok: true; sentence: string; size: string } | { ok: false; reason: string } {
+		const s = this.session(position.accountId);
+		const instrument = s?.instruments[position.symbol];
+		if (!s || !instrument) return { ok: false, reason: 'Contract details are not loaded yet.' };
+		const planned = planClose({ position, instrument, fraction });
+		if (!planned.ok) return planned;
+		return {
+			ok: true,
+			size: planned.order.size,
+			sentence: describeClose(planned.order, { accountLabel: s.identity.label })
+		};
+	}
+
+	closePosition(position: Position, fraction: number, expectedSize?: string): Promise<CloseResult> {
+		const s = this.session(position.accountId);
+		if (!s) return Promise.resolve({ status: 'refused', reason: 'The account is locked.' });
+		return this.#withFeedback(position, s.closePosition(position, fraction, expectedSize));
+	}
+
+	closeAll(accountId: string): Promise<CloseResult[]> {
+		const s = this.session(accountId);
+		if (!s) return Promise.resolve([]);
+		return Promise.all(s.positions.map((p) => this.closePosition(p, 1)));
+	}
+
+	/** The global close-everything: every position of every unlocked account. */
+	closeEverything(): Promise<CloseResult[]> {
+		return Promise.all(
+			this.sessions.flatMap((s) => s.positions.map((p) => this.closePosition(p, 1)))
+		);
+	}
+
+	async cancelOrder(accountId: string, order: Pick<Order, 'symbol' | 'orderId'>): Promise<void> {
+		await this.#run(async () => {
+			await this.session(accountId)?.cancelOrder(order);
+			this.notice = `Canceled order ${order.orderId}.`;
+		});
+	}
+
+	async cancelAll(accountId: string): Promise<void> {
+		await this.#run(async () => {
+			await this.session(accountId)?.cancelAll();
+			this.notice = 'Canceled all open orders.';
+		});
+	}
+
+	async loadAudit(): Promise<void> {
+		if (!this.#db) return;
+		const records = await listRecentCloses(this.#db, 100);
+		const labels = new Map(this.accounts.map((a) => [a.id, a.label]));
+		this.audit = records.map((r) => {
+			const accountLabel = labels.get(r.accountId) ?? r.accountId;
+			return {
+				id: r.id,
+				createdAt: r.createdAt,
+				accountLabel,
+				description: describeClose(
+					{
+						accountId: r.accountId,
+						symbol: r.request.symbol,
+						side: r.request.orderSide,
+						reduceOnly: true,
+						type: 'market',
+						size: r.request.size,
+						marginMode: 'cross',
+						positionSide: r.request.positionSide
+					},
+					{ accountLabel }
+				),
+				request: JSON.stringify({ clientOrderId: r.id, ...r.request }),
+				state: r.state,
+				outcome: r.outcome?.error ?? outcomeText(r.outcome)
+			};
+		});
+	}
+
+	noteActivity(): void {
+		this.#lastActivity = Date.now();
+	}
+
+	async #withFeedback(position: Position, pending: Promise<CloseResult>): Promise<CloseResult> {
+		const result = await pending;
+		if (result.status === 'refused') {
+			const key = positionKey(position);
+			this.feedback = {
+				...this.feedback,
+				[key]: { key, tone: 'error', message: result.reason, at: Date.now() }
+			};
+		}
+		return result;
+	}
+
+	#syncClosing(): void {
+		const closing: Record<string, true> = {};
+		for (const s of this.sessions) {
+			for (const p of s.positions)
+				if (this.#gate?.isClosing(positionKey(p))) closing[positionKey(p)] = true;
+		}
+		this.closing = closing;
+	}
+
+	#startSessions(accounts: UnlockedAccount[]): void {
+		const gate = this.#gate;
+		if (!gate) return;
+		const started = accounts.map((a) => {
+			const session = new AccountSession(
+				{ id: a.id, label: a.label, venue: a.venue, endpoints: a.endpoints },
+				{ accountId: a.id, apiKey: a.apiKey, memo: a.memo, signingKey: a.signingKey },
+				gate
+			);
+			void session.start();
+			return session;
+		});
+		this.sessions = [...this.sessions, ...started];
+	}
+
+	async #loadMeta(): Promise<void> {
+		if (!this.#db) return;
+		const records = await listAccounts(this.#db);
+		this.accounts = records.map((r) => ({
+			id: r.id,
+			label: r.label,
+			venue: r.venue,
+			endpoints: r.endpoints
+		}));
+	}
+
+	#armIdleLock(): void {
+		this.#disarmIdleLock();
+		this.#lastActivity = Date.now();
+		if (typeof window !== 'undefined') {
+			const onActivity = () => this.noteActivity();
+			for (const e of ACTIVITY_EVENTS) window.addEventListener(e, onActivity, { passive: true });
+			this.#stopActivity = () => {
+				for (const e of ACTIVITY_EVENTS) window.removeEventListener(e, onActivity);
+			};
+		}
+		// Compares wall-clock time, so a phone that slept past the limit locks on waking.
+		this.#idleTimer = setInterval(() => {
+			if (Date.now() - this.#lastActivity >= this.autoLockMinutes * 60_000) this.lock('idle');
+		}, 1000);
+	}
+
+	#disarmIdleLock(): void {
+		if (this.#idleTimer) clearInterval(this.#idleTimer);
+		this.#idleTimer = null;
+		this.#stopActivity?.();
+		this.#stopActivity = null;
+	}
+
+	async #run(work: (vault: Vault) => Promise<void>): Promise<void> {
+		await this.init();
+		const vault = this.#vault;
+		if (!vault) return;
+		this.busy = true;
+		this.error = null;
+		this.notice = null;
+		try {
+			await work(vault);
+		} catch (e) {
+			this.error = message(e);
+		} finally {
+			this.busy = false;
+		}
+	}
+}
+
+function message(e: unknown): string {
+	return e instanceof Error ? e.message : String(e);
+}
+
+function outcomeText(
+	o: { filledSize?: string; avgFillPrice?: string; orderId?: string } | undefined
+) {
+	if (!o) return '—';
+	if (o.filledSize && o.avgFillPrice) return `filled ${o.filledSize} at ${o.avgFillPrice}`;
+	return o.orderId ? `order ${o.orderId}` : '—';
+}
+
+export const accounts = new AccountsManager();

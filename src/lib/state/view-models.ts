@@ -1,0 +1,112 @@
+/**
+ * What the account screens show, already computed: components render these and call the actions
+ * they are given; they never compute money or touch sessions.
+ */
+import type {
+	ConnectionStatus,
+	Endpoints,
+	MarginMode,
+	PositionMode,
+	VenueId
+} from '$lib/exchanges/types';
+
+export interface PositionView {
+	/** Stable key: accountId:symbol:side. */
+	key: string;
+	accountId: string;
+	accountLabel: string;
+	symbol: string;
+	side: 'long' | 'short';
+	/** Contracts, exactly as the exchange reported. */
+	size: string;
+	/** size × contract size, exact, with the base asset, e.g. "0.012 BTC". */
+	baseQuantity: string;
+	entryPrice: string;
+	/** Live mark from the public ticker (falls back to the position feed's mark). */
+	markPrice: string | null;
+	markAgeMs: number | null;
+	liquidationPrice: string | null;
+	/** Signed fraction of the mark the price may move against the position before liquidation. */
+	liquidationDistance: number | null;
+	unrealizedPnl: number | null;
+	/** Return on margin, a fraction. */
+	roe: number | null;
+	margin: string;
+	leverage: string;
+	marginMode: MarginMode;
+	positionMode: PositionMode;
+	/** Estimated next funding payment in the settle asset; negative = the position pays. */
+	nextFunding: number | null;
+	settle: string;
+	priceDecimals: number;
+	updatedAt: number;
+	/** A close for this position is in flight: its controls stay disabled until it is final. */
+	closing: boolean;
+}
+
+export interface BalanceView {
+	asset: string;
+	equity: string;
+	available: string;
+	unrealizedPnl: string;
+	/** positionMargin / equity, a fraction. */
+	marginUsage: number | null;
+}
+
+export interface OrderView {
+	accountId: string;
+	orderId: string;
+	symbol: string;
+	side: 'buy' | 'sell';
+	reduceOnly: boolean;
+	type: string;
+	price: string;
+	size: string;
+	filledSize: string;
+	status: string;
+	createdAt: number;
+}
+
+export interface AccountView {
+	id: string;
+	label: string;
+	venue: VenueId;
+	/** Private stream health. */
+	status: ConnectionStatus;
+	/** 'loading' until the first REST snapshot; 'error' with a message when it failed. */
+	snapshot: 'loading' | 'ready' | 'error';
+	error: string | null;
+	positionMode: PositionMode | null;
+	balances: BalanceView[];
+	positionCount: number;
+	orderCount: number;
+	snapshotAgeMs: number | null;
+}
+
+export interface AccountMetaView {
+	id: string;
+	label: string;
+	venue: VenueId;
+	endpoints: Endpoints;
+}
+
+/** One close attempt as the audit log shows it (no secrets are ever stored there). */
+export interface CloseAuditView {
+	id: string;
+	createdAt: number;
+	accountLabel: string;
+	/** The human sentence: "Sell 12 BTCUSDT contracts at market, reduce-only, account Main". */
+	description: string;
+	/** The request as sent, without credentials: JSON text. */
+	request: string;
+	state: 'pending' | 'sent' | 'confirmed' | 'rejected' | 'unknown';
+	outcome: string;
+}
+
+/** Feedback for the latest close of a position, shown next to it. */
+export interface CloseFeedback {
+	key: string;
+	tone: 'info' | 'success' | 'error';
+	message: string;
+	at: number;
+}

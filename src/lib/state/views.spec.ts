@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import type { Instrument, Position } from '$lib/exchanges/types';
+import { positionView } from './views';
+
+const btc: Instrument = {
+	venue: 'bitmart',
+	symbol: 'BTCUSDT',
+	base: 'BTC',
+	quote: 'USDT',
+	settle: 'USDT',
+	contractSize: '0.001',
+	priceTick: '0.1',
+	sizeStep: '1',
+	minSize: '1',
+	maxSize: '500000',
+	linear: true,
+	trading: true
+};
+
+function pos(over: Partial<Position>): Position {
+	return {
+		accountId: 'a1',
+		symbol: 'BTCUSDT',
+		side: 'long',
+		size: '120',
+		entryPrice: '60000',
+		liquidationPrice: '54000',
+		margin: '720',
+		leverage: '10',
+		marginMode: 'cross',
+		positionMode: 'hedge',
+		updatedAt: 1000,
+		...over
+	};
+}
+
+describe('positionView', () => {
+	it('computes uPnL, ROE and liquidation distance from the live mark', () => {
+		const v = positionView(pos({}), {
+			accountLabel: 'Main',
+			instrument: btc,
+			mark: { price: '61500', at: 9000 },
+			funding: {
+				symbol: 'BTCUSDT',
+				lastRate: '0.0001',
+				nextRate: '0.0002',
+				nextFundingTime: 0,
+				ts: 0
+			},
+			closing: false,
+			now: 10000
+		});
+		// qty = 120 × 0.001 = 0.12 BTC; uPnL = (61500 − 60000) × 0.12 = 180; ROE = 180 / 720 = 0.25
+		expect(v.baseQuantity).toBe('0.12 BTC');
+		expect(v.unrealizedPnl).toBeCloseTo(180, 9);
+		expect(v.roe).toBeCloseTo(0.25, 9);
+		// (61500 − 54000) / 61500
+		expect(v.liquidationDistance).toBeCloseTo(7500 / 61500, 9);
+		// a long pays 0.12 × 61500 × 0.0002 = 1.476
+		expect(v.nextFunding).toBeCloseTo(-1.476, 9);
+		expect(v.markAgeMs).toBe(1000);
+		expect(v.key).toBe('a1:BTCUSDT:long');
+	});
+
+	it('mirrors the signs for a short', () => {
+		const v = positionView(pos({ side: 'short', liquidationPrice: '66000' }), {
+			accountLabel: 'Main',
+			instrument: btc,
+			mark: { price: '61500', at: 0 },
+			funding: undefined,
+			closing: true,
+			now: 0
+		});
+		expect(v.unrealizedPnl).toBeCloseTo(-180, 9);
+		expect(v.roe).toBeCloseTo(-0.25, 9);
+		expect(v.liquidationDistance).toBeCloseTo(4500 / 61500, 9);
+		expect(v.nextFunding).toBeNull();
+		expect(v.closing).toBe(true);
+	});
+
+	it('shows nothing it cannot vouch for when the mark or contract size is unknown', () => {
+		const v = positionView(pos({ liquidationPrice: '0' }), {
+			accountLabel: 'Main',
+			instrument: undefined,
+			mark: undefined,
+			funding: undefined,
+			closing: false,
+			now: 0
+		});
+		expect(v.unrealizedPnl).toBeNull();
+		expect(v.roe).toBeNull();
+		expect(v.liquidationPrice).toBeNull();
+		expect(v.liquidationDistance).toBeNull();
+		expect(v.markAgeMs).toBeNull();
+	});
+});
