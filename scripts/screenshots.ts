@@ -1,0 +1,79 @@
+// Screenshots of every screen at phone (390×844) and desktop width, against the Node simulator.
+// Usage: npm run build && npx tsx scripts/screenshots.ts [outdir]
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { MAIN, addAccount, createVault } from '../tests/e2e/accounts-harness';
+import { newGuardedPage, startHarness, startSimServer } from '../tests/e2e/harness';
+
+const out = process.argv[2] ?? 'screenshots';
+mkdirSync(out, { recursive: true });
+
+const harness = await startHarness();
+const sim = await startSimServer({ seed: 21 });
+const main = sim.sim.addAccount({ ...MAIN, positionMode: 'hedge' });
+main.setBalance('USDT', '2500');
+main.seedPosition({
+	symbol: 'BTCUSDT',
+	side: 'long',
+	size: 120,
+	entryPrice: '63000',
+	leverage: '20',
+	marginMode: 'isolated'
+});
+main.seedPosition({
+	symbol: 'ETHUSDT',
+	side: 'short',
+	size: 35,
+	entryPrice: '3100',
+	leverage: '10',
+	marginMode: 'cross'
+});
+main.seedPosition({
+	symbol: 'SOLUSDT',
+	side: 'long',
+	size: 8,
+	entryPrice: '150',
+	leverage: '5',
+	marginMode: 'isolated'
+});
+main.seedOrder({ symbol: 'BTCUSDT', side: 3, price: '70000', size: 10 });
+
+for (const [name, viewport] of [
+	['phone', { width: 390, height: 844 }],
+	['desktop', { width: 1400, height: 900 }]
+] as const) {
+	const { page } = await newGuardedPage(harness.browser, viewport);
+	await page.goto(harness.appUrl);
+	await page.waitForTimeout(3000);
+	await page.screenshot({ path: join(out, `market-${name}.png`) });
+	await createVault(page);
+	await page.screenshot({ path: join(out, `accounts-empty-${name}.png`) });
+	await page.getByRole('button', { name: 'Add account' }).click();
+	await page.screenshot({ path: join(out, `add-account-${name}.png`) });
+	await page
+		.getByRole('dialog', { name: 'Add account' })
+		.getByRole('button', { name: 'Cancel' })
+		.click();
+	await addAccount(page, sim, MAIN);
+	await page.getByRole('article').first().waitFor();
+	await page.waitForTimeout(2500);
+	await page.screenshot({ path: join(out, `accounts-${name}.png`), fullPage: true });
+	await page.getByRole('button', { name: /Close 25% of BTCUSDT long/ }).click();
+	await page.waitForTimeout(300);
+	await page.screenshot({ path: join(out, `confirm-${name}.png`) });
+	await page.getByRole('dialog').getByRole('button', { name: 'Cancel', exact: true }).click();
+	await page.goto(new URL('/settings', harness.appUrl).href);
+	await page.waitForTimeout(800);
+	await page.screenshot({ path: join(out, `settings-${name}.png`), fullPage: true });
+	await page
+		.getByRole('button', { name: 'Lock now' })
+		.click()
+		.catch(() => undefined);
+	await page.goto(new URL('/accounts', harness.appUrl).href);
+	await page.waitForTimeout(800);
+	await page.screenshot({ path: join(out, `locked-${name}.png`) });
+	await page.context().close();
+}
+await sim.close();
+await harness.close();
+console.log(`Screenshots written to ${out}/`);
