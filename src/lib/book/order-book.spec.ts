@@ -181,6 +181,18 @@ describe('OrderBook levels', () => {
 		]);
 	});
 
+	it('removes a held level whatever way zero is written', () => {
+		for (const zero of ['0', '0.0', '0.000', '00']) {
+			const book = liveBook();
+			expect(book.apply(update(11, [['99.5', zero]], [['101', zero]])), zero).toBe('applied');
+			expect(pairs(book.levels('bid')), zero).toEqual([
+				['100.0', '5'],
+				['99', '7']
+			]);
+			expect(pairs(book.levels('ask')), zero).toEqual([['100.5', '2']]);
+		}
+	});
+
 	it('ignores a zero size for a level it does not have', () => {
 		const book = liveBook();
 		expect(book.apply(update(11, [['42', '0']], [['200', '0.000']]))).toBe('applied');
