@@ -37,6 +37,8 @@ const LADDER_ROWS = 12;
 const DEPTH_LEVELS = 50;
 const MAX_TRADES = 40;
 const IDLE: ConnectionStatus = { state: 'idle', lastMessageAt: 0, reconnects: 0 };
+/** Ask again when a requested snapshot has not arrived in this long (the request may be lost). */
+const RESYNC_RETRY_MS = 3000;
 
 /**
  * One venue's public market data for the selected symbol: instruments, ticker, book, funding and
@@ -76,6 +78,7 @@ export class MarketSession {
 	#depth: DepthColumns | null = null;
 	#frame = createFrameScheduler(() => this.#flush());
 	#statusTimer: ReturnType<typeof setInterval> | null = null;
+	#resyncRequestedAt = 0;
 
 	/** For the depth chart: read the book straight from the non-reactive buffers. */
 	readonly depthSource = {
@@ -119,6 +122,7 @@ export class MarketSession {
 		// The socket reports state changes; the age of the last message is read off it twice a second.
 		this.#statusTimer = setInterval(() => {
 			if (this.#stream) this.status = this.#stream.status;
+			this.#retryResync();
 		}, 500);
 		void this.#measureClock(adapter, generation);
 		try {
@@ -207,12 +211,25 @@ export class MarketSession {
 				'warn',
 				`${symbol} book: version gap at ${m.version} (had ${this.#book.version}); requesting a snapshot`
 			);
-			this.#stream?.requestBookSnapshot(symbol);
+			this.#requestSnapshot(symbol);
 		}
 		if (result !== 'dropped') {
 			this.#bookDirty = true;
 			this.#frame.request();
 		}
+	}
+
+	#requestSnapshot(symbol: string): void {
+		this.#resyncRequestedAt = Date.now();
+		this.#stream?.requestBookSnapshot(symbol);
+	}
+
+	#retryResync(): void {
+		if (this.#book.state !== 'resyncing' || !this.symbol) return;
+		if (this.status.state !== 'live') return;
+		if (Date.now() - this.#resyncRequestedAt < RESYNC_RETRY_MS) return;
+		this.log.add('warn', `${this.symbol} book: no snapshot yet; asking again`);
+		this.#requestSnapshot(this.symbol);
 	}
 
 	#flush(): void {

@@ -1,0 +1,103 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type {
+	BookMessage,
+	ConnectionStatus,
+	ExchangeAdapter,
+	Instrument,
+	MarketHandlers
+} from '$lib/exchanges/types';
+
+/** A scripted venue: the test pushes book messages and counts snapshot requests. */
+const venue = {
+	handlers: null as MarketHandlers | null,
+	snapshotRequests: 0,
+	status: { state: 'live', lastMessageAt: 1, reconnects: 0 } as ConnectionStatus
+};
+
+const instrument: Instrument = {
+	venue: 'demo',
+	symbol: 'BTCUSDT',
+	base: 'BTC',
+	quote: 'USDT',
+	settle: 'USDT',
+	contractSize: '0.001',
+	priceTick: '0.1',
+	sizeStep: '1',
+	minSize: '1',
+	maxSize: '1000',
+	linear: true,
+	trading: true
+};
+
+vi.mock('$lib/exchanges/registry', () => ({
+	createAdapter: async (): Promise<Partial<ExchangeAdapter>> => ({
+		instruments: async () => [instrument],
+		serverTime: async () => ({ offsetMs: 0, rttMs: 1, measuredAt: 0 }),
+		fundingHistory: async () => [],
+		openMarketStream: () => ({
+			watch: (_symbol: string, handlers: MarketHandlers) => {
+				venue.handlers = handlers;
+				return () => (venue.handlers = null);
+			},
+			requestBookSnapshot: () => void venue.snapshotRequests++,
+			onStatus: () => () => undefined,
+			get status() {
+				return venue.status;
+			},
+			close: () => undefined
+		})
+	})
+}));
+
+const { MarketSession } = await import('./market.svelte');
+
+function book(kind: BookMessage['kind'], version: number, bid: string, ask: string): BookMessage {
+	return {
+		kind,
+		symbol: 'BTCUSDT',
+		version,
+		bids: [{ price: bid, size: '5' }],
+		asks: [{ price: ask, size: '7' }],
+		ts: 0
+	};
+}
+
+describe('MarketSession book resync', () => {
+	beforeEach(() => {
+		vi.useFakeTimers();
+		venue.snapshotRequests = 0;
+	});
+	afterEach(() => vi.useRealTimers());
+
+	it('asks for a snapshot on a gap, asks again if none comes, and is live after one', async () => {
+		const session = new MarketSession();
+		await session.connect({ venue: 'demo', presetId: 'demo' });
+		expect(session.symbol).toBe('BTCUSDT');
+		const push = (m: BookMessage) => venue.handlers?.book?.(m);
+
+		push(book('snapshot', 10, '100.0', '100.2'));
+		push(book('update', 11, '100.1', '100.2'));
+		await vi.advanceTimersByTimeAsync(20);
+		expect(session.bookState).toBe('live');
+		expect(session.ladder.bids[0]).toEqual({ price: '100.1', size: '5' });
+
+		push(book('update', 13, '99.9', '100.2'));
+		expect(venue.snapshotRequests).toBe(1);
+		await vi.advanceTimersByTimeAsync(20);
+		expect(session.bookState).toBe('resyncing');
+		expect(session.resyncs).toBe(1);
+
+		// The snapshot request was lost: the session asks again instead of staying stuck.
+		await vi.advanceTimersByTimeAsync(3600);
+		expect(venue.snapshotRequests).toBe(2);
+		expect(session.log.entries.some((e) => /asking again/.test(e.message))).toBe(true);
+
+		push(book('snapshot', 20, '101.0', '101.1'));
+		await vi.advanceTimersByTimeAsync(20);
+		expect(session.bookState).toBe('live');
+		expect(session.bookVersion).toBe(20);
+		await vi.advanceTimersByTimeAsync(5000);
+		expect(venue.snapshotRequests).toBe(2);
+		session.disconnect();
+	});
+});
