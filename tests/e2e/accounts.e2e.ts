@@ -199,7 +199,7 @@ describe('positions and quick closes', () => {
 			);
 			await expect
 				.poll(() => card(page, 'BTCUSDT', 'long').textContent(), { timeout: 15000 })
-				.toMatch(/Filled 3/);
+				.toMatch(/Filled 3 BTCUSDT at [\d.]+, realized PnL -?[\d.]+ USDT \(fees [\d.]+\)/);
 			await closeVia(
 				page,
 				'BTCUSDT',
@@ -341,6 +341,24 @@ describe('positions and quick closes', () => {
 				.map((o) => `${o.symbol}:${o.side}:${o.size}`)
 				.sort()
 		).toEqual(['BTCUSDT:3:12', 'ETHUSDT:2:3']);
+		await page.context().close();
+	});
+});
+
+describe('open orders', () => {
+	it('cancels an open order from its row', async () => {
+		const { page, main } = await setupWithPositions('hedge');
+		const resting = main.seedOrder({ symbol: 'BTCUSDT', side: 3, price: '70000', size: 4 });
+		// The order reaches the page through the private stream (it was placed after the snapshot).
+		const orders = page.getByRole('table', { name: 'Open orders' });
+		const cancel = orders.getByRole('button', { name: `Cancel order ${resting.orderId} BTCUSDT` });
+		await cancel.waitFor({ timeout: 15000 });
+		await cancel.click();
+		await expect.poll(() => page.getByRole('table', { name: 'Open orders' }).count()).toBe(0);
+		const cancels = sim.sim.requests.filter((r) => r.path === '/contract/private/cancel-order');
+		expect(cancels.map((r) => r.params)).toEqual([
+			{ symbol: 'BTCUSDT', order_id: resting.orderId }
+		]);
 		await page.context().close();
 	});
 });

@@ -78,6 +78,9 @@ export interface CloseOutcome {
 	orderId?: string;
 	filledSize?: string;
 	avgFillPrice?: string;
+	/** The exchange's own realized PnL and fees for the fills, when it lists them. */
+	realizedPnl?: string;
+	fees?: string;
 	/** A plain-words error (never a credential or a signed URL). */
 	error?: string;
 	errorCode?: string | number;

@@ -308,6 +308,13 @@ export interface CloseOrderRequest {
 	clientOrderId: string;
 }
 
+/** What an order's fills came to, in the venue's own numbers (decimal strings). */
+export interface FillSummary {
+	fills: number;
+	realizedPnl: string;
+	fees: string;
+}
+
 export interface SubmittedOrder {
 	orderId: string;
 	clientOrderId: string;
@@ -338,6 +345,12 @@ export interface ExchangeAdapter {
 		symbol: string,
 		clientOrderId: string
 	): Promise<Order | null>;
+	/** The realized PnL and fees of an order's fills; null when the venue lists none yet. */
+	fillSummary(
+		creds: AccountCredentials,
+		symbol: string,
+		orderId: string
+	): Promise<FillSummary | null>;
 	cancelOrder(creds: AccountCredentials, symbol: string, orderId: string): Promise<void>;
 	cancelAllOrders(creds: AccountCredentials, symbol: string): Promise<void>;
 }

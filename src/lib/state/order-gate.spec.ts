@@ -75,6 +75,7 @@ class FakeVenue {
 	onSubmit: (req: CloseOrderRequest) => Promise<{ orderId: string; clientOrderId: string }> =
 		async (req) => ({ orderId: 'o-1', clientOrderId: req.clientOrderId });
 	onFind: (id: string) => Promise<Order | null> = async () => null;
+	summary: { fills: number; realizedPnl: string; fees: string } | null = null;
 
 	adapter(): ExchangeAdapter {
 		return {
@@ -87,7 +88,8 @@ class FakeVenue {
 			findOrder: (_c: AccountCredentials, _s: string, id: string) => {
 				this.finds.push(id);
 				return this.onFind(id);
-			}
+			},
+			fillSummary: async () => this.summary
 		} as unknown as ExchangeAdapter;
 	}
 }
@@ -124,8 +126,12 @@ describe('OrderGate', () => {
 			gate.observeOrder(order(req.clientOrderId, 'filled', { realizedPnl: '12.5' }));
 			return { orderId: 'o-1', clientOrderId: req.clientOrderId };
 		};
+		venue.summary = { fills: 2, realizedPnl: '12.5', fees: '0.11' };
 		const result = await gate.close(intent({ fraction: 0.25 }));
-		expect(result.status).toBe('filled');
+		expect(result).toMatchObject({
+			status: 'filled',
+			message: 'Filled 12 BTCUSDT at 61000, realized PnL 12.5 USDT (fees 0.11)'
+		});
 		expect(venue.submits).toEqual([
 			{
 				symbol: 'BTCUSDT',
@@ -137,6 +143,7 @@ describe('OrderGate', () => {
 		]);
 		const record = await getClose(db, 'perch1');
 		expect(record?.state).toBe('confirmed');
+		expect(record?.outcome).toMatchObject({ realizedPnl: '12.5', fees: '0.11' });
 		expect(record?.request).toMatchObject({ orderSide: 'sell', size: '3', fraction: '0.25' });
 		expect(gate.isClosing(positionKey(position()))).toBe(false);
 	});

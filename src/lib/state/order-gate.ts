@@ -248,7 +248,15 @@ export class OrderGate {
 			at: this.#now()
 		};
 		if (order.status === 'filled') {
-			const pnl = order.realizedPnl ? `, realized PnL ${order.realizedPnl}` : '';
+			const summary = await this.#fillSummary(intent, plan.symbol, order.orderId);
+			if (summary) {
+				outcome.realizedPnl = summary.realizedPnl;
+				outcome.fees = summary.fees;
+			}
+			const settle = intent.instrument.settle;
+			const pnl = summary
+				? `, realized PnL ${summary.realizedPnl} ${settle} (fees ${summary.fees})`
+				: '';
 			const message = `Filled ${order.filledSize} ${plan.symbol} at ${order.avgFillPrice}${pnl}`;
 			await this.#update(clientOrderId, 'confirmed', outcome, order);
 			this.#feedback(key, 'success', message);
@@ -272,6 +280,18 @@ export class OrderGate {
 		throw new Error(
 			`could not reach the exchange to check order ${clientOrderId}; check the position before acting again`
 		);
+	}
+
+	/** Best effort: the exchange's realized PnL for the fills; the close is final without it. */
+	async #fillSummary(intent: CloseIntent, symbol: string, orderId: string) {
+		try {
+			return await withTimeout(
+				intent.adapter.fillSummary(intent.creds, symbol, orderId),
+				this.#submitTimeoutMs
+			);
+		} catch {
+			return null;
+		}
 	}
 
 	async #safeFind(intent: CloseIntent, symbol: string, id: string): Promise<Order | null> {

@@ -9,9 +9,11 @@ import {
 	type AccountCredentials,
 	type AccountSnapshot,
 	type CloseOrderRequest,
+	type FillSummary,
 	type Order,
 	type SubmittedOrder
 } from '$lib/exchanges/types';
+import { addDecimals } from '$lib/domain/decimal';
 import {
 	normalizeAssetRow,
 	normalizePositionMode,
@@ -30,7 +32,8 @@ const PATHS = {
 	orderHistory: '/contract/private/order-history',
 	submitOrder: '/contract/private/submit-order',
 	cancelOrder: '/contract/private/cancel-order',
-	cancelOrders: '/contract/private/cancel-orders'
+	cancelOrders: '/contract/private/cancel-orders',
+	trades: '/contract/private/trades'
 } as const;
 
 /** Side codes that close: 3 sells a long, 2 buys back a short, in hedge and one-way mode alike. */
@@ -148,6 +151,30 @@ export class BitmartAccountApi {
 		if (open) return open;
 		const params = { symbol, client_order_id: clientOrderId };
 		return this.#lookup(creds, PATHS.orderHistory, params, clientOrderId);
+	}
+
+	/** Sums realised_profit and paid_fees of the order's rows in GET /contract/private/trades. */
+	async fillSummary(
+		creds: AccountCredentials,
+		symbol: string,
+		orderId: string
+	): Promise<FillSummary | null> {
+		const data = await this.#get(creds, PATHS.trades, { symbol });
+		if (data === null || data === undefined) return null;
+		return this.#read(PATHS.trades, () => {
+			const rows = asArray(data, 'trades').filter(
+				(row) => isObject(row) && String(row.order_id) === orderId
+			);
+			if (rows.length === 0) return null;
+			let realizedPnl = '0';
+			let fees = '0';
+			for (const row of rows) {
+				const r = asObject(row, 'trade');
+				realizedPnl = addDecimals(realizedPnl, reqString(r, 'realised_profit'));
+				fees = addDecimals(fees, reqString(r, 'paid_fees'));
+			}
+			return { fills: rows.length, realizedPnl, fees };
+		});
 	}
 
 	async cancelOrder(creds: AccountCredentials, symbol: string, orderId: string): Promise<void> {

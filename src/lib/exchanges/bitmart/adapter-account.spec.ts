@@ -361,6 +361,44 @@ describe('submitClose', () => {
 	});
 });
 
+describe('fillSummary', () => {
+	const trade = (orderId: string | number, realised: string, fees: string) => ({
+		order_id: orderId,
+		trade_id: '1',
+		symbol: 'BTCUSDT',
+		side: 3,
+		price: '61000',
+		vol: '2',
+		exec_type: 'Taker',
+		profit: true,
+		realised_profit: realised,
+		paid_fees: fees,
+		account: 'futures',
+		create_time: NOW
+	});
+
+	it("sums the exchange's realized PnL and fees over the order's fills, exactly", async () => {
+		const { adapter, seen } = adapterWith(() => ({
+			data: [
+				trade('220906179895578', '0.1', '0.036'),
+				trade(220906179895578, '0.2', '0.0012'),
+				trade('999', '100', '1')
+			]
+		}));
+		const summary = await adapter.fillSummary(await credentials(), 'BTCUSDT', '220906179895578');
+		// 0.1 + 0.2 = 0.3 exactly (a float sum would give 0.30000000000000004)
+		expect(summary).toEqual({ fills: 2, realizedPnl: '0.3', fees: '0.0372' });
+		expect(seen).toMatchObject([
+			{ method: 'GET', path: '/contract/private/trades', query: { symbol: 'BTCUSDT' } }
+		]);
+	});
+
+	it('is null when the venue lists no fill of that order yet', async () => {
+		const { adapter } = adapterWith(() => ({ data: [trade('1', '5', '1')] }));
+		expect(await adapter.fillSummary(await credentials(), 'BTCUSDT', '2')).toBeNull();
+	});
+});
+
 describe('findOrder', () => {
 	it('finds an open order by its client id without asking the history', async () => {
 		const { adapter, seen } = adapterWith(() => ({

@@ -92,6 +92,7 @@ export function createBitmartAdapter(opts: BitmartAdapterOptions): BitmartAdapte
 		newClientOrderId,
 		submitClose: (creds, req) => account.submitClose(creds, req),
 		findOrder: (creds, symbol, clientOrderId) => account.findOrder(creds, symbol, clientOrderId),
+		fillSummary: (creds, symbol, orderId) => account.fillSummary(creds, symbol, orderId),
 		cancelOrder: (creds, symbol, orderId) => account.cancelOrder(creds, symbol, orderId),
 		cancelAllOrders: (creds, symbol) => account.cancelAllOrders(creds, symbol)
 	};
