@@ -6,7 +6,11 @@ export default defineConfig({
 	plugins: [
 		sveltekit(),
 		SvelteKitPWA({
+			// 'prompt' never reloads a page by itself (a reload mid-close would be a defect): a new
+			// version waits for every Perch tab to close and takes over on the next visit.
 			registerType: 'prompt',
+			// adapter-static writes the SPA fallback after Vite: the plugin adds it to the precache.
+			kit: { adapterFallback: 'index.html', spa: true },
 			injectRegister: false,
 			manifest: {
 				name: 'Perch',
@@ -21,7 +25,8 @@ export default defineConfig({
 			workbox: {
 				// Only the app shell is cached: never an exchange response.
 				globPatterns: ['client/**/*.{js,css,html,svg,webmanifest}'],
-				navigateFallback: '/',
+				navigateFallback: '/index.html',
+				clientsClaim: true,
 				runtimeCaching: []
 			}
 		})

@@ -28,6 +28,11 @@ export interface BitmartAdapterOptions {
 	fetch?: typeof fetch;
 	/** Defaults to the browser's WebSocket. */
 	socketFactory?: SocketFactory;
+	/**
+	 * Follow the browser's online/offline and visibility events (default true). The Demo venue's
+	 * in-page socket needs no network, so it turns this off and keeps working offline.
+	 */
+	watchEnvironment?: boolean;
 	/** The local clock; injectable for tests. */
 	now?: () => number;
 }
@@ -71,6 +76,7 @@ export function createBitmartAdapter(opts: BitmartAdapterOptions): BitmartAdapte
 				url: opts.endpoints.publicWs,
 				protocol: bitmartPublicProtocol(),
 				factory: opts.socketFactory,
+				watchEnvironment: opts.watchEnvironment,
 				now,
 				name: `${venue} market`
 			});
@@ -84,6 +90,7 @@ export function createBitmartAdapter(opts: BitmartAdapterOptions): BitmartAdapte
 				// The login is signed afresh with the server's time on every (re)connect.
 				protocol: bitmartPrivateProtocol(toBitmartCredentials(creds), clock),
 				factory: opts.socketFactory,
+				watchEnvironment: opts.watchEnvironment,
 				now,
 				name: `${venue} account`
 			});

@@ -20,7 +20,8 @@ export function createDemoAdapter(): Promise<ExchangeAdapter> {
 			venue: 'demo',
 			endpoints: DEMO_ENDPOINTS,
 			fetch: transport.fetch,
-			socketFactory: transport.socketFactory
+			socketFactory: transport.socketFactory,
+			watchEnvironment: false
 		});
 	})();
 	return shared;
