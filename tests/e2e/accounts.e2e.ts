@@ -60,7 +60,7 @@ async function closeVia(
 		.getByRole('button', { name: `Close ${percent}% of ${symbol} ${side}, account ${label}` })
 		.click();
 	const sheet = page.getByRole('dialog');
-	await expect.poll(() => sheet.textContent()).toContain(sentence);
+	await expect.poll(() => sheet.textContent(), { timeout: 15000 }).toContain(sentence);
 	await hold(page, /^Hold to close/);
 }
 
@@ -125,17 +125,21 @@ describe('keys and the vault', () => {
 		// A wrong memo is caught by the read-only check, with a specific message, and nothing is stored.
 		await addAccount(page, sim, { ...MAIN, memo: 'wrong-memo' });
 		const dialog = page.getByRole('dialog', { name: 'Add account' });
-		await expect.poll(() => dialog.getByRole('alert').textContent()).toMatch(/signature/i);
+		await expect
+			.poll(() => dialog.getByRole('alert').textContent(), { timeout: 15000 })
+			.toMatch(/signature/i);
 		await dialog.getByRole('button', { name: 'Cancel' }).click();
 		expect(await page.getByRole('region', { name: `Account ${MAIN.label}` }).count()).toBe(0);
 
 		await addAccount(page, sim, MAIN);
 		await page.getByRole('region', { name: `Account ${MAIN.label}` }).waitFor();
 
-		await page.getByRole('button', { name: 'Lock' }).click();
+		await page.getByRole('button', { name: 'Lock', exact: true }).click();
 		await page.reload();
 		await unlock(page, 'not the passphrase');
-		await expect.poll(() => page.getByRole('alert').textContent()).toContain('Wrong passphrase');
+		await expect
+			.poll(() => page.getByRole('alert').textContent(), { timeout: 15000 })
+			.toContain('Wrong passphrase');
 		await unlock(page, PASSPHRASE);
 		await expect
 			.poll(
@@ -176,7 +180,9 @@ describe('positions and quick closes', () => {
 
 		const eth = card(page, 'ETHUSDT', 'short');
 		// short 3 × 0.01 = 0.03 ETH; uPnL (3000 − 2900) × 0.03 = 3.00
-		await expect.poll(() => eth.getByTestId('upnl').textContent()).toMatch(/\+3\.00/);
+		await expect
+			.poll(() => eth.getByTestId('upnl').textContent(), { timeout: 15000 })
+			.toMatch(/\+3\.00/);
 		const ethPos = main.positions().find((p) => p.symbol === 'ETHUSDT' && p.side === 'short');
 		const liq = Number(ethPos!.liquidationPrice);
 		expect(liq).toBeGreaterThan(2900);
@@ -274,12 +280,14 @@ describe('positions and quick closes', () => {
 		expect(new Set(requests.map((o) => o.client_order_id)).size).toBe(1);
 		expect(new Set(requests.map((o) => JSON.stringify(o))).size).toBe(1);
 		// The exchange executed exactly one order: 12 − 3 = 9 contracts are left.
-		await expect.poll(() => card(page, 'BTCUSDT', 'long').textContent()).toMatch(/Size 9 cont/);
+		await expect
+			.poll(() => card(page, 'BTCUSDT', 'long').textContent(), { timeout: 15000 })
+			.toMatch(/Size 9 cont/);
 		expect(main.positions().find((p) => p.symbol === 'BTCUSDT')?.size).toBe('9');
 		// The audit log shows the one attempt, confirmed after asking the exchange.
 		await page.getByText(/Close audit log/).click();
 		const audit = page.getByRole('list', { name: 'Close audit log' });
-		await expect.poll(() => audit.getByRole('listitem').count()).toBe(1);
+		await expect.poll(() => audit.getByRole('listitem').count(), { timeout: 15000 }).toBe(1);
 		expect(await audit.textContent()).toContain('Sell 3 BTCUSDT contracts');
 		expect(await audit.textContent()).toMatch(/confirmed/i);
 		await page.context().close();
@@ -323,7 +331,9 @@ describe('positions and quick closes', () => {
 			.toBe('live');
 
 		await page.getByRole('button', { name: `Close all positions, account ${MAIN.label}` }).click();
-		await expect.poll(() => page.getByRole('dialog').textContent()).toContain('account Main');
+		await expect
+			.poll(() => page.getByRole('dialog').textContent(), { timeout: 15000 })
+			.toContain('account Main');
 		await hold(page, /^Hold to close all/);
 		await waitFor(
 			async () =>
@@ -354,7 +364,9 @@ describe('open orders', () => {
 		const cancel = orders.getByRole('button', { name: `Cancel order ${resting.orderId} BTCUSDT` });
 		await cancel.waitFor({ timeout: 15000 });
 		await cancel.click();
-		await expect.poll(() => page.getByRole('table', { name: 'Open orders' }).count()).toBe(0);
+		await expect
+			.poll(() => page.getByRole('table', { name: 'Open orders' }).count(), { timeout: 15000 })
+			.toBe(0);
 		const cancels = sim.sim.requests.filter((r) => r.path === '/contract/private/cancel-order');
 		expect(cancels.map((r) => r.params)).toEqual([
 			{ symbol: 'BTCUSDT', order_id: resting.orderId }
