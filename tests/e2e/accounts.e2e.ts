@@ -355,6 +355,44 @@ describe('positions and quick closes', () => {
 	});
 });
 
+describe('demo account', () => {
+	it('tries positions and a quick close with no key and no network', async () => {
+		const { page, offLoopback } = await newGuardedPage(harness.browser, {
+			width: 390,
+			height: 844
+		});
+		await page.goto(harness.appUrl);
+		await createVault(page);
+		await page.getByRole('button', { name: 'Add demo account' }).click();
+		const region = page.getByRole('region', { name: 'Account Demo' });
+		await expect.poll(() => region.getByRole('article').count(), { timeout: 15000 }).toBe(3);
+		await expect
+			.poll(
+				() => page.getByRole('status', { name: 'Demo connection' }).getAttribute('data-state'),
+				{
+					timeout: 15000
+				}
+			)
+			.toBe('live');
+		await closeVia(
+			page,
+			'BTCUSDT',
+			'long',
+			25,
+			'Sell 30 BTCUSDT contracts at market, reduce-only, account Demo',
+			'Demo'
+		);
+		await expect
+			.poll(() => card(page, 'BTCUSDT', 'long', 'Demo').textContent(), { timeout: 15000 })
+			.toMatch(/Filled 30 BTCUSDT/);
+		await expect
+			.poll(() => card(page, 'BTCUSDT', 'long', 'Demo').textContent(), { timeout: 15000 })
+			.toMatch(/Size 90 cont/);
+		expect(offLoopback).toEqual([]);
+		await page.context().close();
+	});
+});
+
 describe('open orders', () => {
 	it('cancels an open order from its row', async () => {
 		const { page, main } = await setupWithPositions('hedge');

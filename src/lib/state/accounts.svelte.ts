@@ -161,6 +161,19 @@ export class AccountsManager {
 		});
 	}
 
+	/** The Demo venue's account: a public simulator-only key with positions to try closes on. */
+	async addDemoAccount(): Promise<void> {
+		const { DEMO_ACCOUNT, demoEndpoints } = await import('$lib/exchanges/demo/adapter');
+		await this.addAccount({
+			label: DEMO_ACCOUNT.label,
+			venue: 'demo',
+			endpoints: await demoEndpoints(),
+			apiKey: DEMO_ACCOUNT.apiKey,
+			secret: DEMO_ACCOUNT.secret,
+			memo: DEMO_ACCOUNT.memo
+		});
+	}
+
 	async removeAccount(id: string): Promise<void> {
 		await this.#run(async (vault) => {
 			await vault.removeAccount(id);
