@@ -127,12 +127,21 @@ describe('BitMart market stream', () => {
 	it('connects on the first watch and subscribes the four topics in one frame', () => {
 		const { stream, sockets } = setup();
 		expect(sockets).toHaveLength(0);
-		stream.watch('BTCUSDT', {}, options);
+		stream.watch('BTCUSDT', recorder().handlers, options);
 		expect(sockets).toHaveLength(1);
 		expect(sockets[0].url).toBe(endpoints.publicWs);
 		sockets[0].open();
 		expect(sockets[0].sentFrames()).toEqual([{ action: 'subscribe', args: btcTopics }]);
 		expect(stream.status.state).toBe('live');
+	});
+
+	it('subscribes only the channels a watcher listens to', () => {
+		const { stream, sockets } = setup();
+		stream.watch('BTCUSDT', { ticker: () => undefined, funding: () => undefined }, options);
+		sockets[0].open();
+		expect(sockets[0].sentFrames()).toEqual([
+			{ action: 'subscribe', args: ['futures/ticker:BTCUSDT', 'futures/fundingRate:BTCUSDT'] }
+		]);
 	});
 
 	it('routes each channel to the watchers of its symbol only', () => {

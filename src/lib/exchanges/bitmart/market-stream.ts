@@ -45,7 +45,14 @@ export class BitmartMarketStream implements MarketStream {
 
 	watch(symbol: string, handlers: MarketHandlers, options: MarketStreamOptions): () => void {
 		const bookTopic = depthTopic(symbol, options.depth, options.speedMs);
-		const topics = [tickerTopic(symbol), bookTopic, fundingTopic(symbol), tradeTopic(symbol)];
+		// Only what the watcher listens to: a mark-only watcher must not pay for book frames.
+		const wanted: [keyof MarketHandlers, string][] = [
+			['ticker', tickerTopic(symbol)],
+			['book', bookTopic],
+			['funding', fundingTopic(symbol)],
+			['trades', tradeTopic(symbol)]
+		];
+		const topics = wanted.filter(([kind]) => handlers[kind]).map(([, topic]) => topic);
 		const watcher: Watcher = { symbol, handlers, bookTopic, topics };
 		const newTopics = topics.filter((topic) => !this.#watchersByTopic.has(topic));
 		for (const topic of topics) {
