@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Sim } from './harness';
 
@@ -107,4 +108,10 @@ export async function dumpStorage(page: Page): Promise<string> {
 
 export function hexOf(text: string): string {
 	return Buffer.from(text, 'utf8').toString('hex');
+}
+
+/** Waits until an account's private stream shows live on its status pill. */
+export async function expectLive(page: Page, label: string, timeout = 15000): Promise<void> {
+	const pill = page.getByRole('status', { name: `${label} connection` });
+	await expect.poll(() => pill.getAttribute('data-state'), { timeout }).toBe('live');
 }

@@ -9,7 +9,8 @@ import {
 	dumpStorage,
 	hexOf,
 	hold,
-	unlock
+	unlock,
+	expectLive
 } from './accounts-harness';
 import {
 	newGuardedPage,
@@ -102,15 +103,7 @@ async function setupWithPositions(mode: 'hedge' | 'one-way' = 'hedge') {
 	const page = await freshPage();
 	await createVault(page);
 	await addAccount(page, sim, MAIN);
-	await expect
-		.poll(
-			() =>
-				page.getByRole('status', { name: `${MAIN.label} connection` }).getAttribute('data-state'),
-			{
-				timeout: 15000
-			}
-		)
-		.toBe('live');
+	await expectLive(page, MAIN.label);
 	await card(page, 'BTCUSDT', 'long').waitFor();
 	return { page, main };
 }
@@ -141,13 +134,7 @@ describe('keys and the vault', () => {
 			.poll(() => page.getByRole('alert').textContent(), { timeout: 15000 })
 			.toContain('Wrong passphrase');
 		await unlock(page, PASSPHRASE);
-		await expect
-			.poll(
-				() =>
-					page.getByRole('status', { name: `${MAIN.label} connection` }).getAttribute('data-state'),
-				{ timeout: 15000 }
-			)
-			.toBe('live');
+		await expectLive(page, MAIN.label);
 
 		const dump = await dumpStorage(page);
 		expect(dump).toContain('"perch/accounts"');
@@ -324,11 +311,7 @@ describe('positions and quick closes', () => {
 		});
 		await addAccount(page, sim, SIDE);
 		await card(page, 'BTCUSDT', 'short', SIDE.label).waitFor({ timeout: 15000 });
-		await expect
-			.poll(() =>
-				page.getByRole('status', { name: `${MAIN.label} connection` }).getAttribute('data-state')
-			)
-			.toBe('live');
+		await expectLive(page, MAIN.label);
 
 		await page.getByRole('button', { name: `Close all positions, account ${MAIN.label}` }).click();
 		await expect
@@ -366,14 +349,7 @@ describe('demo account', () => {
 		await page.getByRole('button', { name: 'Add demo account' }).click();
 		const region = page.getByRole('region', { name: 'Account Demo' });
 		await expect.poll(() => region.getByRole('article').count(), { timeout: 15000 }).toBe(3);
-		await expect
-			.poll(
-				() => page.getByRole('status', { name: 'Demo connection' }).getAttribute('data-state'),
-				{
-					timeout: 15000
-				}
-			)
-			.toBe('live');
+		await expectLive(page, 'Demo');
 		await closeVia(
 			page,
 			'BTCUSDT',
@@ -422,15 +398,7 @@ describe('locking', () => {
 		await page.goto(harness.appUrl);
 		await createVault(page);
 		await addAccount(page, sim, MAIN);
-		await expect
-			.poll(
-				() =>
-					page.getByRole('status', { name: `${MAIN.label} connection` }).getAttribute('data-state'),
-				{
-					timeout: 15000
-				}
-			)
-			.toBe('live');
+		await expectLive(page, MAIN.label);
 		expect(sim.sim.connections().private).toBe(1);
 
 		await page.clock.fastForward('16:00');
@@ -438,15 +406,7 @@ describe('locking', () => {
 		await waitFor(() => sim.sim.connections().private === 0, 10000, 'private socket closed');
 
 		await unlock(page);
-		await expect
-			.poll(
-				() =>
-					page.getByRole('status', { name: `${MAIN.label} connection` }).getAttribute('data-state'),
-				{
-					timeout: 15000
-				}
-			)
-			.toBe('live');
+		await expectLive(page, MAIN.label);
 		expect(sim.sim.connections().private).toBe(1);
 		await page.context().close();
 	});

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectLive } from './accounts-harness';
 import { startHarness, waitFor, type Harness } from './harness';
 
 let harness: Harness;
@@ -46,14 +47,7 @@ describe('installable PWA', () => {
 		await context.setOffline(true);
 		await page.reload();
 		await page.getByRole('navigation', { name: 'Main' }).waitFor();
-		await expect
-			.poll(
-				() => page.getByRole('status', { name: 'Market connection' }).getAttribute('data-state'),
-				{
-					timeout: 15000
-				}
-			)
-			.toBe('live');
+		await expectLive(page, 'Market');
 		await context.close();
 	});
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRelay, type RelayServer } from '../../relay/node';
-import { MAIN, addAccount, createVault, hold } from './accounts-harness';
+import { MAIN, addAccount, createVault, hold, expectLive } from './accounts-harness';
 import { newGuardedPage, startHarness, startSimServer, type Harness, type Sim } from './harness';
 
 let harness: Harness;
@@ -58,15 +58,7 @@ describe('REST from a browser', () => {
 		await addAccount(page, viaRelay, MAIN);
 		const region = page.getByRole('region', { name: `Account ${MAIN.label}` });
 		await region.getByRole('article', { name: /BTCUSDT long/ }).waitFor({ timeout: 15000 });
-		await expect
-			.poll(
-				() =>
-					page.getByRole('status', { name: `${MAIN.label} connection` }).getAttribute('data-state'),
-				{
-					timeout: 15000
-				}
-			)
-			.toBe('live');
+		await expectLive(page, MAIN.label);
 
 		await page.getByRole('button', { name: 'Close 50% of BTCUSDT long, account Main' }).click();
 		await expect

@@ -8,7 +8,8 @@ import {
 	createVault,
 	dumpStorage,
 	hold,
-	unlock
+	unlock,
+	expectLive
 } from './accounts-harness';
 import { newGuardedPage, startHarness, startSimServer, type Harness, type Sim } from './harness';
 
@@ -96,15 +97,7 @@ describe('settings', () => {
 		await page.getByRole('button', { name: 'Lock', exact: true }).click();
 		await nav(page, 'Accounts').click();
 		await unlock(page, NEW_PASSPHRASE);
-		await expect
-			.poll(
-				() =>
-					page.getByRole('status', { name: `${MAIN.label} connection` }).getAttribute('data-state'),
-				{
-					timeout: 15000
-				}
-			)
-			.toBe('live');
+		await expectLive(page, MAIN.label);
 		await page.context().close();
 	}, 120000);
 });
