@@ -128,14 +128,14 @@ describe('bitmartPrivateProtocol', () => {
 	it('applies the measured offset and re-signs on every call', async () => {
 		const key = await importHmacKey(secret);
 		let local = 1_700_000_000_000;
-		const clock = new ServerClock({ now: () => local });
-		clock.addSample(0, 5_010, 20); // server is 5000 ms ahead
+		const clock = new ServerClock({ now: () => local, monotonicNow: () => local });
+		clock.addSample(local - 20, local + 5_000, local); // server is 5010 ms ahead at the midpoint
 		const protocol = bitmartPrivateProtocol({ apiKey: 'K', memo: 'm-1', key }, clock);
 		const first = JSON.parse(await protocol.loginFrame!()) as { args: string[] };
 		local += 1_000;
 		const second = JSON.parse(await protocol.loginFrame!()) as { args: string[] };
-		expect(first.args[1]).toBe(String(1_700_000_005_000));
-		expect(second.args[1]).toBe(String(1_700_000_006_000));
+		expect(first.args[1]).toBe(String(1_700_000_005_010));
+		expect(second.args[1]).toBe(String(1_700_000_006_010));
 		const expected = createHmac('sha256', secret)
 			.update(`${second.args[1]}#m-1#bitmart.WebSocket`)
 			.digest('hex');
