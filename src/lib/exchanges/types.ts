@@ -251,10 +251,11 @@ export interface MarketStream {
 }
 
 export interface ServerTime {
-	/** serverTime - localTime, ms. */
+	/** serverTime - localTime (the device's wall clock), ms. */
 	offsetMs: number;
 	/** Round trip of the measuring request, ms. */
 	rttMs: number;
+	/** When it was measured, Unix ms on the device's wall clock. */
 	measuredAt: number;
 }
 
@@ -295,6 +296,12 @@ export interface AccountStream {
 	/** After re-login and resubscribe following a reconnect: time to re-fetch the snapshot. */
 	onReconnected(listener: () => void): () => void;
 	readonly status: ConnectionStatus;
+	/**
+	 * Proves the connection answers right now: resolves at once when a frame arrived within
+	 * `maxSilenceMs`, otherwise sends a keepalive and waits up to `timeoutMs` for its reply.
+	 * Resolves null when live, or the reason it is not.
+	 */
+	probe(options?: { maxSilenceMs?: number; timeoutMs?: number }): Promise<string | null>;
 	close(): void;
 }
 

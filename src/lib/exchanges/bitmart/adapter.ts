@@ -83,7 +83,9 @@ export function createBitmartAdapter(opts: BitmartAdapterOptions): BitmartAdapte
 				factory: opts.socketFactory,
 				watchEnvironment: opts.watchEnvironment,
 				now,
-				name: `${venue} market`
+				monotonicNow,
+				name: `${venue} market`,
+				label: 'The market stream'
 			});
 			return new BitmartMarketStream(socket, now);
 		},
@@ -97,7 +99,9 @@ export function createBitmartAdapter(opts: BitmartAdapterOptions): BitmartAdapte
 				factory: opts.socketFactory,
 				watchEnvironment: opts.watchEnvironment,
 				now,
-				name: `${venue} account`
+				monotonicNow,
+				name: `${venue} account`,
+				label: 'The private stream'
 			});
 			return new BitmartAccountStream(socket, creds.accountId, now);
 		},

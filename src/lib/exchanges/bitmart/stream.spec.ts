@@ -81,10 +81,15 @@ describe('bitmartPublicProtocol', () => {
 
 	it('pings with the JSON keepalive well inside the 20 s idle limit', () => {
 		expect(protocol.pingFrame()).toBe('{"action":"ping"}');
-		expect(protocol.keepaliveMs).toBe(10_000);
-		expect(protocol.keepaliveMs).toBeLessThan(20_000);
+		expect(protocol.keepaliveMs).toBe(5_000);
 		expect(protocol.pongTimeoutMs).toBe(5_000);
-		expect(protocol.staleAfterMs).toBe(5_000);
+		expect(protocol.staleAfterMs).toBe(3_000);
+		// A dead connection is left (no reply to the keepalive) before the server's 20 s cut-off.
+		expect(protocol.keepaliveMs + protocol.pongTimeoutMs).toBeLessThan(20_000);
+		// A quiet account hears a position push every 10 s: the keepalive must come first.
+		expect(protocol.keepaliveMs).toBeLessThan(10_000);
+		// Stale is shown before the connection is given up.
+		expect(protocol.staleAfterMs).toBeLessThan(protocol.pongTimeoutMs);
 		expect(protocol.loginFrame).toBeUndefined();
 	});
 
