@@ -105,8 +105,11 @@ export function createBitmartAdapter(opts: BitmartAdapterOptions): BitmartAdapte
 			});
 			return new BitmartAccountStream(socket, creds.accountId, now);
 		},
+		serverNow: () => clock.now(),
+		// Docs: X-BM-TIMESTAMP must be within a minute of the server's time (else 30007).
+		acceptanceWindowMs: 60_000,
 		newClientOrderId,
-		submitClose: (creds, req) => account.submitClose(creds, req),
+		submitClose: (creds, req, options) => account.submitClose(creds, req, options),
 		findOrder: (creds, symbol, clientOrderId) => account.findOrder(creds, symbol, clientOrderId),
 		fillSummary: (creds, symbol, orderId) => account.fillSummary(creds, symbol, orderId),
 		cancelOrder: (creds, symbol, orderId) => account.cancelOrder(creds, symbol, orderId),
