@@ -13,7 +13,13 @@ import type {
 	VenueId
 } from '$lib/exchanges/types';
 import type { ServerClock } from '$lib/net/clock';
-import { badResponseError, bitmartError, networkError, unreachableError } from './errors';
+import {
+	badResponseError,
+	bitmartError,
+	networkError,
+	redirectRefusedError,
+	unreachableError
+} from './errors';
 import { WireFormatError, asArray, asObject, isObject, optNumber, reqNumber } from './fields';
 import {
 	normalizeCandle,
@@ -26,6 +32,12 @@ import {
 import { hmacHex, restPrehash } from './sign';
 
 export type QueryParams = Record<string, string | number | boolean>;
+
+/**
+ * The docs mark every private endpoint KEYED (needs only X-BM-KEY) or SIGNED (X-BM-KEY,
+ * X-BM-TIMESTAMP and X-BM-SIGN). Perch sends exactly what the mark asks for.
+ */
+export type PrivateAuth = 'keyed' | 'signed';
 
 export interface BitmartCredentials {
 	apiKey: string;
@@ -134,26 +146,34 @@ export class BitmartRest {
 	}
 
 	/**
-	 * A signed request. The signature covers exactly what is sent: the JSON body for POST, the
-	 * form-encoded query string (no leading `?`, empty when there are no params) for GET.
+	 * A private request: KEYED carries the key alone, SIGNED adds the timestamp and a signature
+	 * over exactly what is sent (the JSON body for POST, the form-encoded query string with no
+	 * leading `?`, empty when there are no params, for GET).
+	 *
+	 * Redirects are refused, never followed: a followed redirect would re-send the key, the
+	 * signature and the body to whatever origin the answer names.
 	 */
 	async privateRequest<T>(
 		method: 'GET' | 'POST',
 		path: string,
 		params: QueryParams,
-		creds: BitmartCredentials
+		creds: BitmartCredentials,
+		auth: PrivateAuth
 	): Promise<T> {
-		const timestamp = String(this.#clock ? this.#clock.now() : Date.now());
 		const query = method === 'GET' ? formEncode(params) : '';
 		const body = method === 'POST' ? JSON.stringify(params) : undefined;
-		const sign = await hmacHex(creds.key, restPrehash(timestamp, creds.memo, body ?? query));
-		const headers: Record<string, string> = {
-			'X-BM-KEY': creds.apiKey,
-			'X-BM-TIMESTAMP': timestamp,
-			'X-BM-SIGN': sign
-		};
+		const headers: Record<string, string> = { 'X-BM-KEY': creds.apiKey };
+		if (auth === 'signed') {
+			const timestamp = String(this.#clock ? this.#clock.now() : Date.now());
+			headers['X-BM-TIMESTAMP'] = timestamp;
+			headers['X-BM-SIGN'] = await hmacHex(
+				creds.key,
+				restPrehash(timestamp, creds.memo, body ?? query)
+			);
+		}
 		if (body !== undefined) headers['Content-Type'] = 'application/json';
-		return (await this.#send(this.#url(path, query), { method, headers, body })) as T;
+		const init: RequestInit = { method, headers, body, redirect: 'error' };
+		return (await this.#send(this.#url(path, query), init)) as T;
 	}
 
 	async #instrument(symbol: string): Promise<Instrument> {
@@ -180,8 +200,12 @@ export class BitmartRest {
 		try {
 			response = await this.#fetch(url, init);
 		} catch (error) {
-			// Browsers report a CORS refusal and an unreachable host alike, as a bare TypeError.
-			throw error instanceof TypeError ? unreachableError(url) : networkError(url, error);
+			if (init.redirect === 'error' && isRefusedRedirect(error)) throw redirectRefusedError(url);
+			// Browsers report a CORS refusal and an unreachable host alike, as a bare TypeError
+			// (a refused redirect too: a browser does not say which it was).
+			throw error instanceof TypeError
+				? unreachableError(url, init.redirect === 'error')
+				: networkError(url, error);
 		}
 		const text = await response.text().catch(() => undefined);
 		const envelope = parseJson(text);
@@ -216,6 +240,12 @@ export function formEncode(params: QueryParams): string {
 	return Object.entries(params)
 		.map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`)
 		.join('&');
+}
+
+/** Node's fetch (undici) names the cause: `TypeError: fetch failed` caused by "unexpected redirect". */
+function isRefusedRedirect(error: unknown): boolean {
+	const cause = error instanceof Error ? error.cause : undefined;
+	return cause instanceof Error && /redirect/i.test(cause.message);
 }
 
 function parseJson(text: string | undefined): unknown {
