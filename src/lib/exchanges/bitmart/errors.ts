@@ -212,6 +212,33 @@ export function badResponseError(url: string, detail: string): ExchangeError {
 	);
 }
 
+/** Relay answers after it forwarded the request: the exchange may have acted on it. */
+const RELAY_AFTER_FORWARDING = new Set([
+	'upstream_redirect',
+	'upstream_timeout',
+	'upstream_unreachable',
+	'bad_upstream_status',
+	'relay_failed'
+]);
+
+/**
+ * The relay's own answer (`{relayError, message}`), not the exchange's. One it gave after
+ * forwarding leaves the outcome unknown ('network': for an order, ask the exchange); one it gave
+ * instead of forwarding means nothing was sent.
+ */
+export function relayAnswerError(url: string, code: string, message: unknown): ExchangeError {
+	const forwarded = RELAY_AFTER_FORWARDING.has(code);
+	const words = serverText(message) ?? 'no reason given';
+	const what = forwarded
+		? 'could not bring back an answer from the exchange'
+		: 'refused the request';
+	return new ExchangeError(
+		`The relay at ${hostOf(url)} ${what}: ${words} (${code.slice(0, 40)}).`,
+		undefined,
+		forwarded ? 'network' : 'rejected'
+	);
+}
+
 function serverText(message: unknown): string | undefined {
 	if (typeof message !== 'string' || message.trim() === '') return undefined;
 	const text = message.trim();

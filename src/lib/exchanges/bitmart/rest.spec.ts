@@ -393,6 +393,22 @@ describe('BitmartRest errors', () => {
 		expect(error.message).not.toContain('/contract/private');
 	});
 
+	it.each([
+		[502, 'upstream_redirect', 'network'],
+		[504, 'upstream_timeout', 'network'],
+		[502, 'upstream_unreachable', 'network'],
+		[403, 'origin_not_allowed', 'rejected'],
+		[413, 'body_too_large', 'rejected']
+	] as const)(
+		'reads the relay’s own %i %s as %s (forwarded ones have an unknown outcome)',
+		async (status, relayError, kind) => {
+			const body = JSON.stringify({ relayError, message: 'relay words' });
+			const error = await failure({ status, body });
+			expect(error).toMatchObject({ kind, code: undefined });
+			expect(error.message).toMatch(new RegExp(`relay.*relay words.*${relayError}`));
+		}
+	);
+
 	it('turns another fetch failure into a network error', async () => {
 		const abort = new Error('aborted');
 		abort.name = 'AbortError';

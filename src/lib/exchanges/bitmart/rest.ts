@@ -18,6 +18,7 @@ import {
 	bitmartError,
 	networkError,
 	redirectRefusedError,
+	relayAnswerError,
 	unreachableError
 } from './errors';
 import { WireFormatError, asArray, asObject, isObject, optNumber, reqNumber } from './fields';
@@ -214,6 +215,9 @@ export class BitmartRest {
 				throw bitmartError(undefined, undefined, response.status);
 			}
 			throw badResponseError(url, `not JSON (HTTP ${response.status})`);
+		}
+		if (typeof envelope.relayError === 'string') {
+			throw relayAnswerError(url, envelope.relayError, envelope.message);
 		}
 		const code = optNumber(envelope, 'code');
 		if (code === SUCCESS) return envelope.data;
