@@ -119,6 +119,7 @@ export function createRelay(config: RelayConfig): RelayHandler {
 				method: request.method,
 				headers: forwardedHeaders(request.headers),
 				body,
+				// Never followed here either; a 3xx becomes a 502 in passThrough.
 				redirect: 'manual',
 				signal: abort.signal
 			});
@@ -264,6 +265,16 @@ async function readBody(
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
 function passThrough(upstream: Response, body: ArrayBuffer, cors: Headers): Response {
+	// A 3xx passed on would make the browser re-send the signed request, key header, signature
+	// and body to whatever origin the Location names. None of it leaves the relay.
+	if (upstream.status >= 300 && upstream.status <= 399) {
+		return relayError(
+			502,
+			'upstream_redirect',
+			`the exchange answered with a redirect (HTTP ${upstream.status}); the relay does not pass redirects on`,
+			cors
+		);
+	}
 	const headers = new Headers();
 	for (const [name, value] of upstream.headers) {
 		const lower = name.toLowerCase();

@@ -1,4 +1,5 @@
-import { connect } from 'node:net';
+import { createServer } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_UPSTREAMS } from '../../relay/handler';
 import { LOCAL_DEV_ORIGINS, originsFromEnv, upstreamsFromEnv } from '../../relay/config';
@@ -84,6 +85,52 @@ describe('startRelay over real HTTP', () => {
 			'x-bm-timestamp': '1'
 		});
 		expect(echoed.headers).not.toHaveProperty('cookie');
+	});
+
+	it('never hands a 3xx or a Location back: a following client cannot reach the target', async () => {
+		// Upstream answers the signed close with 307 to a second loopback origin (the "other host").
+		const target = await startEchoUpstream();
+		const redirecting = createServer((req, res) => {
+			req.resume();
+			req.on('end', () => {
+				res.writeHead(307, { Location: `${target.origin}${req.url ?? '/'}` }).end();
+			});
+		});
+		await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
+		const { port } = redirecting.address() as AddressInfo;
+		const redirectRelay = await startRelay({
+			port: 0,
+			allowedOrigins: LOCAL_DEV_ORIGINS,
+			upstreams: { bitmart: `http://127.0.0.1:${port}` },
+			fetch: recordingFetch().fetch
+		});
+		try {
+			// Node's fetch follows redirects by default, as a browser does.
+			const res = await fetch(`${redirectRelay.url}/bitmart/contract/private/submit-order`, {
+				method: 'POST',
+				body: '{"symbol":"BTCUSDT","side":3,"type":"market","size":1}',
+				headers: {
+					Origin: PERCH,
+					'Content-Type': 'application/json',
+					'X-BM-KEY': 'k',
+					'X-BM-SIGN': 's',
+					'X-BM-TIMESTAMP': '1'
+				}
+			});
+			expect(res.redirected).toBe(false);
+			expect(res.status).toBe(502);
+			expect(res.headers.get('Location')).toBeNull();
+			expect(await res.json()).toMatchObject({
+				relayError: 'upstream_redirect',
+				message: expect.stringMatching(/redirect/)
+			});
+			expect(target.received).toEqual([]);
+		} finally {
+			await redirectRelay.close();
+			redirecting.closeAllConnections();
+			await new Promise<void>((resolve) => redirecting.close(() => resolve()));
+			await target.close();
+		}
 	});
 
 	it('answers preflight and refuses foreign origins', async () => {

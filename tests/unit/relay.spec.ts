@@ -180,9 +180,15 @@ describe('relay forwarding', () => {
 		expect(await res.json()).toEqual({ compressed: true });
 	});
 
-	it('does not follow upstream redirects to other hosts', async () => {
+	it('neither follows an upstream redirect nor passes it (or its Location) on', async () => {
 		const res = await call('/bitmart/x/redirect');
-		expect(res.status).toBe(302);
+		expect(res.status).toBe(502);
+		expect(res.headers.get('Location')).toBeNull();
+		expect(await res.json()).toEqual({
+			relayError: 'upstream_redirect',
+			message:
+				'the exchange answered with a redirect (HTTP 302); the relay does not pass redirects on'
+		});
 		expect(recorder.urls).toEqual([`${upstream.origin}/x/redirect`]);
 	});
 

@@ -1,3 +1,4 @@
+import { compareDecimals, isDecimalString } from '$lib/domain/decimal';
 import { createAdapter } from '$lib/exchanges/registry';
 import type {
 	AccountCredentials,
@@ -296,14 +297,22 @@ export class AccountSession {
 			}
 			case 'position': {
 				const p = e.position;
+				// A size that is not a number must never read as zero (that removes the position).
+				if (!isDecimalString(p.size)) {
+					this.error = `Ignored a ${p.symbol} ${p.side} update with an unreadable size.`;
+					return;
+				}
 				const i = this.positions.findIndex((x) => x.symbol === p.symbol && x.side === p.side);
+				// Exchange times on both sides: a row that arrives late never undoes a newer one.
+				const at = p.updatedAt ?? Date.now();
+				if (i >= 0 && at < this.positions[i].updatedAt) return;
 				if (isZero(p.size)) {
 					if (i >= 0) this.positions = this.positions.toSpliced(i, 1);
 				} else if (i >= 0) {
 					this.positions = this.positions.with(i, {
 						...this.positions[i],
 						...defined(p),
-						updatedAt: Date.now()
+						updatedAt: at
 					});
 				} else {
 					// A position the snapshot did not have: fetch the full row rather than guess.
@@ -371,7 +380,7 @@ export class AccountSession {
 }
 
 function isZero(size: string): boolean {
-	return Number(size) === 0;
+	return isDecimalString(size) && compareDecimals(size, '0') === 0;
 }
 
 /** Drops undefined fields so a partial frame never blanks what the snapshot knew. */

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import type { SocketLike } from '$lib/net/types';
 import { createBitmartAdapter } from '$lib/exchanges/bitmart/adapter';
 import { importHmacKey } from '$lib/exchanges/bitmart/sign';
 import { ExchangeError, type AccountCredentials } from '$lib/exchanges/types';
@@ -99,5 +101,23 @@ describe('Perch’s BitMart client against the simulator', () => {
 			clientOrderId: 'perchOver'
 		});
 		await expect(over).rejects.toMatchObject({ code: 40020, kind: 'rejected' });
+	});
+
+	it('checks a new key: the KEYED read for the key, the signed socket login for secret and memo', async () => {
+		const { creds } = await perchAccount('perch-client-3');
+		const adapter = createBitmartAdapter({
+			endpoints: server.endpoints,
+			socketFactory: (url) => new WebSocket(url) as unknown as SocketLike
+		});
+		await adapter.serverTime();
+		await expect(adapter.validateKey(creds)).resolves.toBeUndefined();
+		const wrongSecret = { ...creds, signingKey: await importHmacKey('not-the-secret') };
+		await expect(adapter.validateKey(wrongSecret)).rejects.toMatchObject({ kind: 'signature' });
+		const wrongMemo = { ...creds, memo: 'not-the-memo' };
+		await expect(adapter.validateKey(wrongMemo)).rejects.toMatchObject({ kind: 'signature' });
+		await expect(adapter.validateKey({ ...creds, apiKey: 'unknown-key' })).rejects.toMatchObject({
+			code: 30002,
+			kind: 'auth'
+		});
 	});
 });

@@ -36,9 +36,13 @@ async function signedGet(path: string, query: string, opts: { memo?: string; ts?
 	});
 }
 
-async function signedPost(path: string, body: unknown, opts: { memo?: string; key?: string } = {}) {
+async function signedPost(
+	path: string,
+	body: unknown,
+	opts: { memo?: string; key?: string; ts?: number } = {}
+) {
 	const text = JSON.stringify(body);
-	const ts = String(Date.now());
+	const ts = String(opts.ts ?? Date.now());
 	const res = await fetch(server.url + path, {
 		method: 'POST',
 		headers: {
@@ -192,21 +196,30 @@ describe('private REST auth', () => {
 		expect(keyed.json).toMatchObject({ code: 1000, data: { position_mode: 'hedge_mode' } });
 	});
 
-	it('signs a GET over the raw query string, not with a leading "?"', async () => {
+	it('asks a KEYED GET for the key only: a signature sent anyway is not checked', async () => {
 		const ok = await signedGet('/contract/private/position-v2', 'symbol=BTCUSDT');
 		expect(ok.json.code).toBe(1000);
 		expect(ok.json.data.map((p: { position_side: string }) => p.position_side)).toEqual([
 			'long',
 			'short'
 		]);
+		// What the bitmart-api SDK sends: a pre-image with a leading "?", which BitMart accepts.
 		const ts = String(Date.now());
-		const bad = await get('/contract/private/position-v2?symbol=BTCUSDT', {
+		const sdkStyle = await get('/contract/private/position-v2?symbol=BTCUSDT', {
 			'X-BM-KEY': KEY,
 			'X-BM-TIMESTAMP': ts,
 			'X-BM-SIGN': bitmartSign(SECRET, ts, MEMO, '?symbol=BTCUSDT')
 		});
-		expect(bad.status).toBe(401);
-		expect(bad.json.code).toBe(30005);
+		expect(sdkStyle.json.code).toBe(1000);
+		const staleAndWrong = await signedGet('/contract/private/assets-detail', '', {
+			memo: 'wrong',
+			ts: Date.now() - 61_000
+		});
+		expect(staleAndWrong.json.code).toBe(1000);
+		// The key itself is still checked.
+		const wrongKey = await get('/contract/private/position-v2', { 'X-BM-KEY': 'nope' });
+		expect(wrongKey.status).toBe(401);
+		expect(wrongKey.json.code).toBe(30002);
 	});
 
 	it('rejects a request signed with the wrong memo (30005)', async () => {
@@ -217,14 +230,20 @@ describe('private REST auth', () => {
 		);
 		expect(post.status).toBe(401);
 		expect(post.json).toMatchObject({ code: 30005, message: 'Header X-BM-SIGN is wrong' });
-		const getWrong = await signedGet('/contract/private/assets-detail', '', { memo: 'wrong' });
-		expect(getWrong.json.code).toBe(30005);
+		const submitWrong = await signedPost(
+			'/contract/private/submit-order',
+			{ symbol: 'BTCUSDT', side: 3, type: 'market', size: 1, open_type: 'cross' },
+			{ memo: 'wrong' }
+		);
+		expect(submitWrong.json.code).toBe(30005);
 	});
 
 	it('rejects a stale timestamp (30007), an unknown key (30002) and missing headers', async () => {
-		const stale = await signedGet('/contract/private/assets-detail', '', {
-			ts: Date.now() - 61_000
-		});
+		const stale = await signedPost(
+			'/contract/private/cancel-orders',
+			{ symbol: 'BTCUSDT' },
+			{ ts: Date.now() - 61_000 }
+		);
 		expect(stale.status).toBe(401);
 		expect(stale.json).toMatchObject({
 			code: 30007,

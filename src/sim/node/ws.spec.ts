@@ -309,6 +309,22 @@ describe('private socket', () => {
 			expect((await ws.next((m) => m.action === 'subscribe')).success).toBe(false);
 		}
 	});
+
+	it('refuses a correctly signed login that leaves out the documented fourth argument (dev)', async () => {
+		const full = login();
+		for (const args of [full.args.slice(0, 3), [...full.args, 'extra']]) {
+			const ws = await open('private');
+			ws.send({ action: 'access', args });
+			const ack = await ws.next((m) => m.action === 'access');
+			expect(ack.success).toBe(false);
+			expect(ack.error).toMatch(/^access failed/);
+			ws.send({ action: 'subscribe', args: ['futures/position'] });
+			expect(await ws.next((m) => m.action === 'subscribe')).toMatchObject({
+				success: false,
+				error: 'futures/position need authenication'
+			});
+		}
+	});
 });
 
 describe('socket timing and encoding', () => {

@@ -139,6 +139,7 @@ export class BitmartAccountApi {
 			PATHS.submitOrder,
 			{ ...body },
 			toBitmartCredentials(creds),
+			'signed',
 			options
 		);
 		const orderId = this.#read(PATHS.submitOrder, () =>
@@ -222,12 +223,16 @@ export class BitmartAccountApi {
 		return orders.sort((a, b) => b.updatedAt - a.updatedAt)[0] ?? null;
 	}
 
+	/** Every GET Perch makes is KEYED in the docs' permission tables: the key header only. */
 	#get(creds: AccountCredentials, path: string, params: QueryParams): Promise<unknown> {
-		return this.#rest.privateRequest<unknown>('GET', path, params, toBitmartCredentials(creds));
+		const bm = toBitmartCredentials(creds);
+		return this.#rest.privateRequest<unknown>('GET', path, params, bm, 'keyed');
 	}
 
+	/** submit-order, cancel-order and cancel-orders are SIGNED. */
 	#post(creds: AccountCredentials, path: string, body: QueryParams): Promise<unknown> {
-		return this.#rest.privateRequest<unknown>('POST', path, body, toBitmartCredentials(creds));
+		const bm = toBitmartCredentials(creds);
+		return this.#rest.privateRequest<unknown>('POST', path, body, bm, 'signed');
 	}
 
 	#read<T>(path: string, read: () => T): T {

@@ -178,3 +178,22 @@ describe('REST order status', () => {
 		});
 	});
 });
+
+describe('REST rows: decimals are checked strictly', () => {
+	it.each([
+		['current_amount', ' '],
+		['current_amount', 'abc'],
+		['mark_price', 'NaN'],
+		['liquidation_price', ''],
+		['leverage', '1.2.3']
+	])('refuses a position row whose %s is %j rather than reading it as a number', (field, value) => {
+		expect(() =>
+			normalizeRestPosition({ ...hedgeLong, [field]: value }, ACCOUNT, 'hedge', AT)
+		).toThrow(new RegExp(`${field}.*not a decimal`));
+	});
+
+	it('refuses an asset row with a malformed balance', () => {
+		const row = { currency: 'USDT', equity: '10', available_balance: 'NaN' };
+		expect(() => normalizeAssetRow(row, ACCOUNT, AT)).toThrow(WireFormatError);
+	});
+});

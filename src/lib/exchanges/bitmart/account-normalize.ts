@@ -10,7 +10,16 @@ import type {
 	PositionMode,
 	PositionSide
 } from '$lib/exchanges/types';
-import { WireFormatError, asObject, optNumber, optString, reqString, toMillis } from './fields';
+import {
+	WireFormatError,
+	asObject,
+	optDecimal,
+	optNumber,
+	optString,
+	reqDecimal,
+	reqString,
+	toMillis
+} from './fields';
 
 /** One row of `GET /contract/private/assets-detail`. */
 export function normalizeAssetRow(wire: unknown, accountId: string, fetchedAt: number): Balance {
@@ -18,11 +27,11 @@ export function normalizeAssetRow(wire: unknown, accountId: string, fetchedAt: n
 	return {
 		accountId,
 		asset: reqString(a, 'currency'),
-		equity: reqString(a, 'equity'),
-		available: reqString(a, 'available_balance'),
-		positionMargin: optString(a, 'position_deposit') ?? '0',
-		frozen: optString(a, 'frozen_balance') ?? '0',
-		unrealizedPnl: optString(a, 'unrealized') ?? '0',
+		equity: reqDecimal(a, 'equity'),
+		available: reqDecimal(a, 'available_balance'),
+		positionMargin: optDecimal(a, 'position_deposit') ?? '0',
+		frozen: optDecimal(a, 'frozen_balance') ?? '0',
+		unrealizedPnl: optDecimal(a, 'unrealized') ?? '0',
 		updatedAt: fetchedAt
 	};
 }
@@ -51,7 +60,7 @@ export function normalizeRestPosition(
 	fetchedAt: number
 ): Position | null {
 	const p = asObject(wire, 'position');
-	const signed = optString(p, 'current_amount') ?? reqString(p, 'position_amount');
+	const signed = optDecimal(p, 'current_amount') ?? reqDecimal(p, 'position_amount');
 	const size = unsigned(signed);
 	if (isZeroText(size)) return null;
 	const marginMode = marginModeOf(optString(p, 'open_type'));
@@ -62,16 +71,16 @@ export function normalizeRestPosition(
 		symbol: reqString(p, 'symbol'),
 		side: restPositionSide(p, signed),
 		size,
-		entryPrice: nonZero(optString(p, 'entry_price')) ?? reqString(p, 'open_avg_price'),
-		markPrice: optString(p, 'mark_price'),
-		liquidationPrice: optString(p, 'liquidation_price') ?? '0',
+		entryPrice: nonZero(optDecimal(p, 'entry_price')) ?? reqDecimal(p, 'open_avg_price'),
+		markPrice: optDecimal(p, 'mark_price'),
+		liquidationPrice: optDecimal(p, 'liquidation_price') ?? '0',
 		// position_cross is the margin held by the position; initial_margin is the newer name.
-		margin: optString(p, 'position_cross') ?? optString(p, 'initial_margin') ?? '0',
-		leverage: reqString(p, 'leverage'),
+		margin: optDecimal(p, 'position_cross') ?? optDecimal(p, 'initial_margin') ?? '0',
+		leverage: reqDecimal(p, 'leverage'),
 		marginMode,
 		positionMode,
-		unrealizedPnl: optString(p, 'unrealized_pnl') ?? optString(p, 'unrealized_value'),
-		realizedPnl: optString(p, 'realized_value'),
+		unrealizedPnl: optDecimal(p, 'unrealized_pnl') ?? optDecimal(p, 'unrealized_value'),
+		realizedPnl: optDecimal(p, 'realized_value'),
 		updatedAt: time === undefined ? fetchedAt : toMillis(time)
 	};
 }
@@ -87,7 +96,7 @@ function restPositionSide(p: Record<string, unknown>, signedSize: string): Posit
 	if (type === 2) return 'short';
 	const side = optString(p, 'position_side');
 	if (side === 'long' || side === 'short') return side;
-	const amount = optString(p, 'position_amount') ?? signedSize;
+	const amount = optDecimal(p, 'position_amount') ?? signedSize;
 	if (side === 'both' || side === undefined)
 		return amount.trim().startsWith('-') ? 'short' : 'long';
 	throw new WireFormatError(`unknown position side "${side}"`);

@@ -6,6 +6,7 @@ import {
 	type CloseOrderRequest
 } from '$lib/exchanges/types';
 import { createBitmartAdapter } from './adapter';
+import type { SocketFactory, SocketLike } from '$lib/net/types';
 import { importHmacKey } from './sign';
 
 const SECRET = '6c6c98544461bbe71db2bca4c6d7fd0021e0ba9efc215f9c6ad41852df9d9df9';
@@ -25,13 +26,16 @@ interface SeenRequest {
 	payload: string;
 	query: Record<string, string>;
 	body: unknown;
+	/** Which auth headers came with it: a KEYED GET should carry the key alone. */
+	headers: string[];
 }
 
 type Answer = { status?: number; code?: number; message?: string; data?: unknown } | Error;
 
 /**
- * A stand-in for BitMart that checks every signature on its own, with node:crypto, the way the
- * docs describe it: hex HMAC-SHA256 of `timestamp#memo#payload`. A wrong one gets code 30005.
+ * A stand-in for BitMart that checks auth on its own, with node:crypto, the way the docs describe
+ * it: every GET Perch uses is KEYED (a known X-BM-KEY is all it needs), every POST is SIGNED (hex
+ * HMAC-SHA256 of `timestamp#memo#payload`; a wrong one gets code 30005).
  */
 function fakeVenue(answer: (req: SeenRequest) => Answer) {
 	const seen: SeenRequest[] = [];
@@ -46,15 +50,18 @@ function fakeVenue(answer: (req: SeenRequest) => Answer) {
 			path: url.pathname,
 			payload,
 			query: Object.fromEntries(url.searchParams),
-			body: rawBody ? (JSON.parse(rawBody) as unknown) : undefined
+			body: rawBody ? (JSON.parse(rawBody) as unknown) : undefined,
+			headers: Object.keys(headers).filter((h) => h.startsWith('X-BM-'))
 		};
 		seen.push(req);
 		const expected = createHmac('sha256', SECRET)
 			.update(`${headers['X-BM-TIMESTAMP']}#${MEMO}#${payload}`)
 			.digest('hex');
 		if (headers['X-BM-KEY'] !== API_KEY) return envelope({ status: 401, code: 30002 });
-		if (headers['X-BM-SIGN'] !== expected) return envelope({ status: 401, code: 30005 });
-		if (headers['X-BM-TIMESTAMP'] !== String(NOW)) return envelope({ status: 401, code: 30007 });
+		if (method === 'POST') {
+			if (headers['X-BM-SIGN'] !== expected) return envelope({ status: 401, code: 30005 });
+			if (headers['X-BM-TIMESTAMP'] !== String(NOW)) return envelope({ status: 401, code: 30007 });
+		}
 		const reply = answer(req);
 		if (reply instanceof Error) throw reply;
 		return envelope(reply);
@@ -86,10 +93,52 @@ async function refusal(call: Promise<unknown>): Promise<ExchangeError> {
 	return error;
 }
 
+/**
+ * The private socket's `access` login, checked the docs' way: exactly [key, timestamp, sign, dev]
+ * with sign = hex HMAC-SHA256 of `timestamp#memo#bitmart.WebSocket`; answered with the docs' ack.
+ */
+function fakeLoginSockets() {
+	const logins: unknown[][] = [];
+	const factory: SocketFactory = (url) => {
+		expect(url).toBe(endpoints.privateWs);
+		const socket: SocketLike = {
+			readyState: 0,
+			binaryType: 'blob',
+			onopen: null,
+			onmessage: null,
+			onclose: null,
+			onerror: null,
+			send(data: string) {
+				const frame = JSON.parse(data) as { action: string; args: string[] };
+				logins.push(frame.args);
+				const [key, ts, sign] = frame.args;
+				const expected = createHmac('sha256', SECRET)
+					.update(`${ts}#${MEMO}#bitmart.WebSocket`)
+					.digest('hex');
+				const ok = frame.args.length === 4 && key === API_KEY && sign === expected;
+				const reply = ok
+					? { action: 'access', success: true }
+					: { action: 'access', success: false, error: 'access failed: openapi auth failed' };
+				queueMicrotask(() => socket.onmessage?.({ data: JSON.stringify(reply) }));
+			},
+			close() {}
+		};
+		queueMicrotask(() => socket.onopen?.({}));
+		return socket;
+	};
+	return { factory, logins };
+}
+
 function adapterWith(answer: (req: SeenRequest) => Answer) {
 	const venue = fakeVenue(answer);
-	const adapter = createBitmartAdapter({ endpoints, fetch: venue.fetchFn, now: () => NOW });
-	return { adapter, seen: venue.seen };
+	const sockets = fakeLoginSockets();
+	const adapter = createBitmartAdapter({
+		endpoints,
+		fetch: venue.fetchFn,
+		socketFactory: sockets.factory,
+		now: () => NOW
+	});
+	return { adapter, seen: venue.seen, logins: sockets.logins };
 }
 
 const position = (overrides: Record<string, unknown>) => ({
@@ -228,21 +277,44 @@ describe('accountSnapshot', () => {
 	});
 });
 
-describe('validateKey', () => {
-	it('passes with a key the venue accepts, after one signed read-only call', async () => {
-		const { adapter, seen } = adapterWith(() => ({ data: [] }));
-		await expect(adapter.validateKey(await credentials())).resolves.toBeUndefined();
-		expect(seen.map((r) => `${r.method} ${r.path}`)).toEqual([
-			'GET /contract/private/assets-detail'
+describe('auth headers per the docs’ KEYED / SIGNED marks', () => {
+	it('sends the KEYED reads with the key alone and signs the orders', async () => {
+		const { adapter, seen } = adapterWith((req) =>
+			req.method === 'POST' ? { data: { order_id: '1' } } : { data: [] }
+		);
+		const creds = await credentials();
+		await adapter.findOrder(creds, 'BTCUSDT', 'perchabc123');
+		await adapter.fillSummary(creds, 'BTCUSDT', '1');
+		await adapter.cancelOrder(creds, 'BTCUSDT', '1');
+		await adapter.cancelAllOrders(creds, 'BTCUSDT');
+		expect(seen.map((r) => `${r.method} ${r.path} ${r.headers.join(',')}`)).toEqual([
+			'GET /contract/private/get-open-orders X-BM-KEY',
+			'GET /contract/private/order-history X-BM-KEY',
+			'GET /contract/private/trades X-BM-KEY',
+			'POST /contract/private/cancel-order X-BM-KEY,X-BM-TIMESTAMP,X-BM-SIGN',
+			'POST /contract/private/cancel-orders X-BM-KEY,X-BM-TIMESTAMP,X-BM-SIGN'
 		]);
+	});
+});
+
+describe('validateKey', () => {
+	it('passes after one KEYED read (key only) and one signed socket login', async () => {
+		const { adapter, seen, logins } = adapterWith(() => ({ data: [] }));
+		await expect(adapter.validateKey(await credentials())).resolves.toBeUndefined();
+		expect(seen.map((r) => `${r.method} ${r.path} ${r.headers.join(',')}`)).toEqual([
+			'GET /contract/private/assets-detail X-BM-KEY'
+		]);
+		expect(logins).toHaveLength(1);
+		expect(logins[0]).toHaveLength(4);
 	});
 
 	it('says "wrong memo or secret" when the venue rejects the signature', async () => {
 		const { adapter } = adapterWith(() => ({ data: [] }));
 		const error = await refusal(adapter.validateKey(await credentials('not-the-secret')));
-		expect(error).toMatchObject({ kind: 'signature', code: 30005 });
+		expect(error).toMatchObject({ kind: 'signature' });
 		expect(error.message).toMatch(/wrong memo or secret — signature rejected/);
 		expect(error.message).not.toContain(MEMO);
+		expect(error.message).not.toContain(SECRET);
 	});
 
 	it.each([

@@ -14,10 +14,11 @@ import type {
 } from '$lib/exchanges/types';
 import { ServerClock } from '$lib/net/clock';
 import { ReconnectingSocket } from '$lib/net/socket';
-import type { SocketFactory } from '$lib/net/types';
+import type { SocketFactory, SocketLike } from '$lib/net/types';
 import { BitmartAccountApi, toBitmartCredentials } from './account-api';
 import { BitmartAccountStream } from './account-stream';
 import { newClientOrderId } from './client-order-id';
+import { checkSocketLogin } from './login-check';
 import { BitmartMarketStream } from './market-stream';
 import { BitmartRest } from './rest';
 import { bitmartPrivateProtocol, bitmartPublicProtocol } from './stream';
@@ -89,7 +90,13 @@ export function createBitmartAdapter(opts: BitmartAdapterOptions): BitmartAdapte
 			});
 			return new BitmartMarketStream(socket, now);
 		},
-		validateKey: (creds) => account.validateKey(creds),
+		// The KEYED read proves the key and its read permission; the signed socket login proves
+		// the secret and memo, which no KEYED call looks at.
+		async validateKey(creds) {
+			await account.validateKey(creds);
+			const factory = opts.socketFactory ?? ((url) => new WebSocket(url) as SocketLike);
+			await checkSocketLogin(opts.endpoints.privateWs, toBitmartCredentials(creds), clock, factory);
+		},
 		accountSnapshot: (creds) => account.snapshot(creds),
 		openAccountStream(creds): AccountStream {
 			const socket = new ReconnectingSocket({

@@ -168,13 +168,34 @@ export function bitmartError(
 	);
 }
 
-/** What a browser's fetch reports when CORS blocks a response or the host cannot be reached. */
-export function unreachableError(url: string): ExchangeError {
+/**
+ * What a browser's fetch reports when CORS blocks a response or the host cannot be reached. For a
+ * private request it may also be a redirect Perch refused: the browser does not say which.
+ */
+export function unreachableError(url: string, redirectsRefused = false): ExchangeError {
+	const redirect = redirectsRefused
+		? ' Or it answered with a redirect, which Perch refuses to follow with keys and signatures.'
+		: '';
 	return new ExchangeError(
 		`Could not reach ${hostOf(url)}. The exchange may refuse cross-origin requests from a browser; ` +
-			'a relay can be configured for this account. It may also be offline or unreachable from here.',
+			'a relay can be configured for this account. It may also be offline or unreachable from here.' +
+			redirect,
 		undefined,
 		'cors'
+	);
+}
+
+/**
+ * A private request answered with a redirect. It was not followed (nothing went to the other
+ * origin), but the first server did receive it, so for an order the outcome is unknown: the kind
+ * is 'network', which the order gate resolves by asking the exchange.
+ */
+export function redirectRefusedError(url: string): ExchangeError {
+	return new ExchangeError(
+		`${hostOf(url)} answered with a redirect, and Perch refused to follow it: a signed request ` +
+			'is never re-sent to another address. Check the relay or exchange address for this account.',
+		undefined,
+		'network'
 	);
 }
 
@@ -197,6 +218,33 @@ export function badResponseError(url: string, detail: string): ExchangeError {
 		`${hostOf(url)} sent a response Perch cannot read: ${detail}.`,
 		undefined,
 		'bad-response'
+	);
+}
+
+/** Relay answers after it forwarded the request: the exchange may have acted on it. */
+const RELAY_AFTER_FORWARDING = new Set([
+	'upstream_redirect',
+	'upstream_timeout',
+	'upstream_unreachable',
+	'bad_upstream_status',
+	'relay_failed'
+]);
+
+/**
+ * The relay's own answer (`{relayError, message}`), not the exchange's. One it gave after
+ * forwarding leaves the outcome unknown ('network': for an order, ask the exchange); one it gave
+ * instead of forwarding means nothing was sent.
+ */
+export function relayAnswerError(url: string, code: string, message: unknown): ExchangeError {
+	const forwarded = RELAY_AFTER_FORWARDING.has(code);
+	const words = serverText(message) ?? 'no reason given';
+	const what = forwarded
+		? 'could not bring back an answer from the exchange'
+		: 'refused the request';
+	return new ExchangeError(
+		`The relay at ${hostOf(url)} ${what}: ${words} (${code.slice(0, 40)}).`,
+		undefined,
+		forwarded ? 'network' : 'rejected'
 	);
 }
 

@@ -4,6 +4,8 @@
  * (streams) or an `ExchangeError` of kind 'bad-response' (REST), never a crash deeper in the app.
  */
 
+import { isDecimalString } from '$lib/domain/decimal';
+
 export type WireObject = Record<string, unknown>;
 
 export class WireFormatError extends Error {
@@ -39,6 +41,33 @@ export function reqString(o: WireObject, key: string): string {
 	const value = optString(o, key);
 	if (value === undefined || value === '') throw new WireFormatError(`field "${key}" is missing`);
 	return value;
+}
+
+/**
+ * A decimal the app will compute with. Absent (or null) is undefined; anything present must pass
+ * the one strict decimal check the maths uses, so "", " ", "abc" or "NaN" never reach state
+ * (where `Number("")` would read as a zero size and remove a live position).
+ */
+export function optDecimal(o: WireObject, key: string): string | undefined {
+	const raw = o[key];
+	if (raw === undefined || raw === null) return undefined;
+	const value = optString(o, key);
+	if (value === undefined || !isDecimalString(value)) {
+		throw new WireFormatError(`field "${key}" is not a decimal number (${preview(raw)})`);
+	}
+	return value;
+}
+
+export function reqDecimal(o: WireObject, key: string): string {
+	const value = optDecimal(o, key);
+	if (value === undefined) throw new WireFormatError(`field "${key}" is missing`);
+	return value;
+}
+
+/** A short quoted sample of a bad value: enough to recognise it in a report, never a whole frame. */
+function preview(value: unknown): string {
+	const text = typeof value === 'string' ? JSON.stringify(value) : typeof value;
+	return text.length > 24 ? `${text.slice(0, 24)}…` : text;
 }
 
 export function optNumber(o: WireObject, key: string): number | undefined {

@@ -8,8 +8,10 @@ import {
 	WireFormatError,
 	asObject,
 	isObject,
+	optDecimal,
 	optNumber,
 	optString,
+	reqDecimal,
 	reqString,
 	toMillis
 } from './fields';
@@ -64,7 +66,7 @@ export function normalizeStreamOrder(wire: unknown, accountId: string): Order {
 	const lastTrade = isObject(o.last_trade) ? o.last_trade : undefined;
 	// Filled but no running average yet: the latest fill is the best fill price there is.
 	if (isZero(base.avgFillPrice) && !isZero(base.filledSize) && lastTrade) {
-		base.avgFillPrice = optString(lastTrade, 'fillPrice') ?? base.avgFillPrice;
+		base.avgFillPrice = optDecimal(lastTrade, 'fillPrice') ?? base.avgFillPrice;
 	}
 	return { ...base, status: statusFromAction(optNumber(item, 'action'), fillFacts(o, base)) };
 }
@@ -84,10 +86,10 @@ function orderBase(o: Record<string, unknown>, accountId: string): Omit<Order, '
 		side: side.side,
 		reduceOnly: side.reduceOnly,
 		type: type === 'market' || type === 'limit' ? type : 'other',
-		price: optString(o, 'price') ?? '0',
-		size: reqString(o, 'size'),
-		filledSize: optString(o, 'deal_size') ?? '0',
-		avgFillPrice: optString(o, 'deal_avg_price') ?? '0',
+		price: optDecimal(o, 'price') ?? '0',
+		size: reqDecimal(o, 'size'),
+		filledSize: optDecimal(o, 'deal_size') ?? '0',
+		avgFillPrice: optDecimal(o, 'deal_avg_price') ?? '0',
 		createdAt,
 		updatedAt: toMillis(optNumber(o, 'update_time') ?? createdAt)
 	};

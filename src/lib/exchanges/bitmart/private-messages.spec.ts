@@ -304,3 +304,78 @@ describe('parsePrivateMessage: everything else', () => {
 		expect(events[0].type).toBe('error');
 	});
 });
+
+describe('parsePrivateMessage: decimal fields are checked before they are passed on', () => {
+	const row = {
+		symbol: 'BTCUSDT',
+		hold_volume: '5',
+		position_type: 1,
+		open_type: 2,
+		hold_avg_price: '60000',
+		open_avg_price: '60000',
+		liquidate_price: '50000',
+		update_time: 1_700_000_000_500,
+		position_mode: 'hedge_mode'
+	};
+	const position = (fields: Record<string, unknown>) =>
+		parsePrivateMessage({ group: 'futures/position', data: [{ ...row, ...fields }] }, ACCOUNT, NOW);
+
+	it.each([' ', '', 'abc', 'NaN', 'Infinity', '1.2.3', '5 ', '--5'])(
+		'drops a position row whose hold_volume is %j and says so',
+		(volume) => {
+			const events = position({ hold_volume: volume });
+			expect(events).toHaveLength(1);
+			expect(events[0]).toMatchObject({
+				type: 'error',
+				message: expect.stringMatching(/futures\/position.*hold_volume/)
+			});
+		}
+	);
+
+	it.each(['hold_avg_price', 'liquidate_price', 'mark_price', 'leverage'])(
+		'drops a position row whose %s is not a decimal',
+		(field) => {
+			const events = position({ [field]: 'NaN' });
+			expect(events.map((e) => e.type)).toEqual(['error']);
+			expect(events[0]).toMatchObject({ message: expect.stringContaining(field) });
+		}
+	);
+
+	it('still passes a well-formed row, a signed size and an exponent the decimal parser reads', () => {
+		expect(position({ hold_volume: '-7' })[0]).toMatchObject({ position: { size: '7' } });
+		expect(position({ hold_volume: '0' })[0]).toMatchObject({ position: { size: '0' } });
+	});
+
+	it.each(['available_balance', 'position_deposit', 'frozen_balance', 'equity', 'unrealized'])(
+		'drops an asset frame whose %s is not a decimal',
+		(field) => {
+			const events = parsePrivateMessage(
+				{
+					group: 'futures/asset:USDT',
+					data: { currency: 'USDT', available_balance: '5', [field]: 'abc' }
+				},
+				ACCOUNT,
+				NOW
+			);
+			expect(events.map((e) => e.type)).toEqual(['error']);
+			expect(events[0]).toMatchObject({ message: expect.stringContaining(field) });
+		}
+	);
+
+	it.each(['size', 'price', 'deal_size', 'deal_avg_price'])(
+		'drops an order row whose %s is not a decimal',
+		(field) => {
+			const events = parsePrivateMessage(docOrderFrame(2, { [field]: 'abc' }), ACCOUNT, NOW);
+			expect(events.map((e) => e.type)).toEqual(['error']);
+			expect(events[0]).toMatchObject({ message: expect.stringContaining(field) });
+		}
+	);
+
+	it('never hands an unreadable value on: every decimal it passes parses', () => {
+		const [event] = position({});
+		expect(event).toMatchObject({
+			type: 'position',
+			position: { size: '5', entryPrice: '60000', updatedAt: 1_700_000_000_500 }
+		});
+	});
+});

@@ -10,8 +10,10 @@ import {
 	WireFormatError,
 	asObject,
 	isObject,
+	optDecimal,
 	optNumber,
 	optString,
+	reqDecimal,
 	reqString,
 	toMillis
 } from './fields';
@@ -80,7 +82,8 @@ function balanceEvent(wire: unknown, accountId: string, receivedAt: number): Acc
 }
 
 /**
- * A position row. A size of "0" is passed on, not dropped: it is how the channel says a position
+ * A position row, timed by its own `update_time` so the account state can tell an old row that
+ * arrives late from a newer one. A size of "0" is passed on, not dropped: it is how the channel says a position
  * is gone, and the account state removes it.
  */
 function positionEvent(wire: unknown, accountId: string, receivedAt: number): AccountEvent {
@@ -93,9 +96,9 @@ function positionEvent(wire: unknown, accountId: string, receivedAt: number): Ac
 		accountId,
 		symbol: reqString(p, 'symbol'),
 		side: type === 1 ? 'long' : 'short',
-		size: unsigned(reqString(p, 'hold_volume'))
+		size: unsigned(reqDecimal(p, 'hold_volume'))
 	};
-	const entry = optString(p, 'hold_avg_price') ?? optString(p, 'open_avg_price');
+	const entry = optDecimal(p, 'hold_avg_price') ?? optDecimal(p, 'open_avg_price');
 	if (entry !== undefined) position.entryPrice = entry;
 	setIfPresent(position, 'liquidationPrice', p, 'liquidate_price');
 	setIfPresent(position, 'markPrice', p, 'mark_price');
@@ -109,13 +112,14 @@ function positionEvent(wire: unknown, accountId: string, receivedAt: number): Ac
 	return { type: 'position', position };
 }
 
+/** Every field copied this way is a decimal: a malformed one fails the whole row. */
 function setIfPresent<T extends object>(
 	target: T,
 	key: keyof T & string,
 	source: WireObject,
 	field: string
 ): void {
-	const value = optString(source, field);
+	const value = optDecimal(source, field);
 	if (value !== undefined) (target as Record<string, unknown>)[key] = value;
 }
 

@@ -15,6 +15,7 @@ interface Call {
 	method: string;
 	headers: Record<string, string>;
 	body: string | undefined;
+	redirect?: RequestRedirect;
 }
 
 type Reply = { status?: number; body: string } | Error;
@@ -27,7 +28,8 @@ function fakeFetch(...replies: Reply[]) {
 			url: String(input),
 			method: init?.method ?? 'GET',
 			headers: { ...((init?.headers as Record<string, string> | undefined) ?? {}) },
-			body: init?.body as string | undefined
+			body: init?.body as string | undefined,
+			redirect: init?.redirect
 		});
 		const reply = replies.shift();
 		if (!reply) throw new Error('unexpected request');
@@ -199,7 +201,8 @@ describe('BitmartRest.privateRequest', () => {
 			'POST',
 			'/contract/private/submit-order',
 			params,
-			await creds()
+			await creds(),
+			'signed'
 		);
 
 		expect(data).toEqual({ order_id: 42 });
@@ -215,7 +218,8 @@ describe('BitmartRest.privateRequest', () => {
 					'X-BM-SIGN': sign(`1700000001200#${MEMO}#${body}`),
 					'Content-Type': 'application/json'
 				},
-				body
+				body,
+				redirect: 'error'
 			}
 		]);
 	});
@@ -228,7 +232,8 @@ describe('BitmartRest.privateRequest', () => {
 			'POST',
 			'/spot/v1/test-post',
 			{ symbol: 'BTC_USDT', price: '8600', count: '100' },
-			await creds()
+			await creds(),
+			'signed'
 		);
 		expect(calls[0].body).toBe('{"symbol":"BTC_USDT","price":"8600","count":"100"}');
 		expect(calls[0].headers['X-BM-SIGN']).toBe(
@@ -236,7 +241,7 @@ describe('BitmartRest.privateRequest', () => {
 		);
 	});
 
-	it('signs a GET over the query string it sends, without the ?', async () => {
+	it('signs a SIGNED GET over the query string it sends, without the ?', async () => {
 		const { fetchFn, calls } = fakeFetch(ok([]));
 		const rest = new BitmartRest({
 			baseUrl: BASE,
@@ -247,7 +252,8 @@ describe('BitmartRest.privateRequest', () => {
 			'GET',
 			'/contract/private/transaction-history',
 			{ symbol: 'BTCUSDT', flow_type: 3, page_size: 100 },
-			await creds()
+			await creds(),
+			'signed'
 		);
 		const query = 'symbol=BTCUSDT&flow_type=3&page_size=100';
 		expect(calls[0]).toEqual({
@@ -258,18 +264,50 @@ describe('BitmartRest.privateRequest', () => {
 				'X-BM-TIMESTAMP': '1589267764859',
 				'X-BM-SIGN': sign(`1589267764859#${MEMO}#${query}`)
 			},
-			body: undefined
+			body: undefined,
+			redirect: 'error'
 		});
 	});
 
-	it('signs a GET without params over the empty string and sends no ?', async () => {
+	it('sends a KEYED GET with the key header alone: no timestamp, no signature', async () => {
 		const { fetchFn, calls } = fakeFetch(ok([]));
 		const rest = new BitmartRest({
 			baseUrl: BASE,
 			fetch: fetchFn,
 			clock: new ServerClock({ now: () => 5 })
 		});
-		await rest.privateRequest('GET', '/contract/private/assets-detail', {}, await creds());
+		await rest.privateRequest(
+			'GET',
+			'/contract/private/position-v2',
+			{ symbol: 'BTCUSDT' },
+			await creds(),
+			'keyed'
+		);
+		expect(calls).toEqual([
+			{
+				url: `${BASE}/contract/private/position-v2?symbol=BTCUSDT`,
+				method: 'GET',
+				headers: { 'X-BM-KEY': API_KEY },
+				body: undefined,
+				redirect: 'error'
+			}
+		]);
+	});
+
+	it('signs a SIGNED GET without params over the empty string and sends no ?', async () => {
+		const { fetchFn, calls } = fakeFetch(ok([]));
+		const rest = new BitmartRest({
+			baseUrl: BASE,
+			fetch: fetchFn,
+			clock: new ServerClock({ now: () => 5 })
+		});
+		await rest.privateRequest(
+			'GET',
+			'/contract/private/assets-detail',
+			{},
+			await creds(),
+			'signed'
+		);
 		expect(calls[0].url).toBe(`${BASE}/contract/private/assets-detail`);
 		expect(calls[0].headers['X-BM-SIGN']).toBe(sign(`5#${MEMO}#`));
 	});
@@ -281,7 +319,8 @@ describe('BitmartRest.privateRequest', () => {
 			'GET',
 			'/x',
 			{},
-			await creds()
+			await creds(),
+			'signed'
 		);
 		const sent = Number(calls[0].headers['X-BM-TIMESTAMP']);
 		expect(sent).toBeGreaterThanOrEqual(before);
@@ -295,7 +334,13 @@ describe('BitmartRest errors', () => {
 		const rest = new BitmartRest({ baseUrl: 'https://api.example.test', fetch: fetchFn });
 		const creds = { apiKey: API_KEY, memo: MEMO, key: await importHmacKey(SECRET) };
 		const error = await rest
-			.privateRequest('POST', '/contract/private/submit-order', { symbol: 'BTCUSDT' }, creds)
+			.privateRequest(
+				'POST',
+				'/contract/private/submit-order',
+				{ symbol: 'BTCUSDT' },
+				creds,
+				'signed'
+			)
 			.catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(ExchangeError);
 		const message = (error as ExchangeError).message;
@@ -347,6 +392,22 @@ describe('BitmartRest errors', () => {
 		expect(error.message).toMatch(/relay/);
 		expect(error.message).not.toContain('/contract/private');
 	});
+
+	it.each([
+		[502, 'upstream_redirect', 'network'],
+		[504, 'upstream_timeout', 'network'],
+		[502, 'upstream_unreachable', 'network'],
+		[403, 'origin_not_allowed', 'rejected'],
+		[413, 'body_too_large', 'rejected']
+	] as const)(
+		'reads the relay’s own %i %s as %s (forwarded ones have an unknown outcome)',
+		async (status, relayError, kind) => {
+			const body = JSON.stringify({ relayError, message: 'relay words' });
+			const error = await failure({ status, body });
+			expect(error).toMatchObject({ kind, code: undefined });
+			expect(error.message).toMatch(new RegExp(`relay.*relay words.*${relayError}`));
+		}
+	);
 
 	it('turns another fetch failure into a network error', async () => {
 		const abort = new Error('aborted');

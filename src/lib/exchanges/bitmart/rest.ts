@@ -18,6 +18,8 @@ import {
 	badResponseError,
 	bitmartError,
 	networkError,
+	redirectRefusedError,
+	relayAnswerError,
 	unreachableError
 } from './errors';
 import { WireFormatError, asArray, asObject, isObject, optNumber, reqNumber } from './fields';
@@ -32,6 +34,12 @@ import {
 import { hmacHex, restPrehash } from './sign';
 
 export type QueryParams = Record<string, string | number | boolean>;
+
+/**
+ * The docs mark every private endpoint KEYED (needs only X-BM-KEY) or SIGNED (X-BM-KEY,
+ * X-BM-TIMESTAMP and X-BM-SIGN). Perch sends exactly what the mark asks for.
+ */
+export type PrivateAuth = 'keyed' | 'signed';
 
 export interface BitmartCredentials {
 	apiKey: string;
@@ -140,27 +148,34 @@ export class BitmartRest {
 	}
 
 	/**
-	 * A signed request. The signature covers exactly what is sent: the JSON body for POST, the
-	 * form-encoded query string (no leading `?`, empty when there are no params) for GET.
+	 * A private request: KEYED carries the key alone, SIGNED adds the timestamp and a signature
+	 * over exactly what is sent (the JSON body for POST, the form-encoded query string with no
+	 * leading `?`, empty when there are no params, for GET).
+	 *
+	 * Redirects are refused, never followed: a followed redirect would re-send the key, the
+	 * signature and the body to whatever origin the answer names.
 	 */
 	async privateRequest<T>(
 		method: 'GET' | 'POST',
 		path: string,
 		params: QueryParams,
 		creds: BitmartCredentials,
+		auth: PrivateAuth,
 		options: { timestamp?: number; signal?: AbortSignal } = {}
 	): Promise<T> {
-		const timestamp = String(options.timestamp ?? (this.#clock ? this.#clock.now() : Date.now()));
 		const query = method === 'GET' ? formEncode(params) : '';
 		const body = method === 'POST' ? JSON.stringify(params) : undefined;
-		const sign = await hmacHex(creds.key, restPrehash(timestamp, creds.memo, body ?? query));
-		const headers: Record<string, string> = {
-			'X-BM-KEY': creds.apiKey,
-			'X-BM-TIMESTAMP': timestamp,
-			'X-BM-SIGN': sign
-		};
+		const headers: Record<string, string> = { 'X-BM-KEY': creds.apiKey };
+		if (auth === 'signed') {
+			const timestamp = String(options.timestamp ?? (this.#clock ? this.#clock.now() : Date.now()));
+			headers['X-BM-TIMESTAMP'] = timestamp;
+			headers['X-BM-SIGN'] = await hmacHex(
+				creds.key,
+				restPrehash(timestamp, creds.memo, body ?? query)
+			);
+		}
 		if (body !== undefined) headers['Content-Type'] = 'application/json';
-		const init: RequestInit = { method, headers, body };
+		const init: RequestInit = { method, headers, body, redirect: 'error' };
 		if (options.signal) init.signal = options.signal;
 		return (await this.#send(this.#url(path, query), init)) as T;
 	}
@@ -190,8 +205,12 @@ export class BitmartRest {
 			response = await this.#fetch(url, init);
 		} catch (error) {
 			if (init.signal?.aborted) throw abortedError(url);
-			// Browsers report a CORS refusal and an unreachable host alike, as a bare TypeError.
-			throw error instanceof TypeError ? unreachableError(url) : networkError(url, error);
+			if (init.redirect === 'error' && isRefusedRedirect(error)) throw redirectRefusedError(url);
+			// Browsers report a CORS refusal and an unreachable host alike, as a bare TypeError
+			// (a refused redirect too: a browser does not say which it was).
+			throw error instanceof TypeError
+				? unreachableError(url, init.redirect === 'error')
+				: networkError(url, error);
 		}
 		const text = await response.text().catch(() => undefined);
 		const envelope = parseJson(text);
@@ -200,6 +219,9 @@ export class BitmartRest {
 				throw bitmartError(undefined, undefined, response.status);
 			}
 			throw badResponseError(url, `not JSON (HTTP ${response.status})`);
+		}
+		if (typeof envelope.relayError === 'string') {
+			throw relayAnswerError(url, envelope.relayError, envelope.message);
 		}
 		const code = optNumber(envelope, 'code');
 		if (code === SUCCESS) return envelope.data;
@@ -226,6 +248,12 @@ export function formEncode(params: QueryParams): string {
 	return Object.entries(params)
 		.map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`)
 		.join('&');
+}
+
+/** Node's fetch (undici) names the cause: `TypeError: fetch failed` caused by "unexpected redirect". */
+function isRefusedRedirect(error: unknown): boolean {
+	const cause = error instanceof Error ? error.cause : undefined;
+	return cause instanceof Error && /redirect/i.test(cause.message);
 }
 
 function parseJson(text: string | undefined): unknown {
