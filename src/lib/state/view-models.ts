@@ -86,6 +86,8 @@ export interface AccountView {
 	positionCount: number;
 	orderCount: number;
 	snapshotAgeMs: number | null;
+	/** Exchange time − device time, ms; null until measured. */
+	clockSkewMs: number | null;
 }
 
 export interface AccountMetaView {
