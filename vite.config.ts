@@ -1,6 +1,31 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+import { writeHeadersFile } from './scripts/headers.js';
+import { CONNECT_SRC_SETTING, parseExtraSources } from './src/lib/exchanges/hosts.js';
+
+/**
+ * Writes build/_headers from the built page once the adapter has written it: the CSP meta tag
+ * holds the inline script's hash, which changes with every build.
+ */
+function securityHeadersFile(): Plugin {
+	let ssr = false;
+	return {
+		name: 'perch-security-headers',
+		apply: 'build',
+		configResolved(config) {
+			ssr = Boolean(config.build.ssr);
+		},
+		closeBundle: {
+			order: 'post',
+			sequential: true,
+			async handler() {
+				// SvelteKit runs the adapter at the end of its server build; build/ exists after it.
+				if (ssr) await writeHeadersFile('build');
+			}
+		}
+	};
+}
 
 export default defineConfig({
 	plugins: [
@@ -29,8 +54,15 @@ export default defineConfig({
 				clientsClaim: true,
 				runtimeCaching: []
 			}
-		})
+		}),
+		securityHeadersFile()
 	],
+	define: {
+		// The extra connect-src hosts, for the endpoint checks (svelte.config.js puts them in the CSP).
+		__PERCH_CONNECT_SRC__: JSON.stringify(
+			parseExtraSources(process.env[CONNECT_SRC_SETTING]).join(' ')
+		)
+	},
 	server: { host: '127.0.0.1' },
 	preview: { host: '127.0.0.1' }
 });

@@ -1,8 +1,10 @@
-// Serves the static build (SPA fallback to index.html) on loopback and prints the URL.
+// Serves the static build (SPA fallback to index.html) on loopback and prints the URL, with the
+// same security headers (CSP with frame-ancestors, X-Frame-Options) as build/_headers.
 // This is a convenience for `npm start`; Perch itself is static files that any web server can host.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { securityHeadersFor } from './headers.js';
 
 const root = resolve(process.argv[2] ?? 'build');
 const port = Number(process.env.PORT ?? 4173);
@@ -59,9 +61,9 @@ export function startStaticServer({ dir = root, listenPort = port, listenHost = 
 			try {
 				const body = await readFile(file);
 				const headers = {
+					// Read from the page on every request: the script hash changes with each build.
+					...(await securityHeadersFor(base)),
 					'Content-Type': types[extname(file)] ?? 'application/octet-stream',
-					'X-Content-Type-Options': 'nosniff',
-					'Referrer-Policy': 'no-referrer',
 					'Cache-Control': file.includes('/_app/immutable/')
 						? 'public, max-age=31536000, immutable'
 						: 'no-cache'

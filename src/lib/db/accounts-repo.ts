@@ -3,10 +3,14 @@ import { atomically } from './atomic';
 import type { PerchDatabase } from './open';
 import type { AccountRecord } from './schema';
 
-/** Oldest first, so the UI lists accounts in the order they were added. */
+/**
+ * Oldest first, so the UI lists accounts in the order they were added. Sorting tolerates records
+ * with missing fields: the vault reports those per account instead of failing the whole list.
+ */
 export async function listAccounts(db: PerchDatabase): Promise<AccountRecord[]> {
 	const all = await db.getAll('accounts');
-	return all.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+	const time = (a: AccountRecord) => (Number.isFinite(a.createdAt) ? a.createdAt : 0);
+	return all.sort((a, b) => time(a) - time(b) || String(a.id).localeCompare(String(b.id)));
 }
 
 export function getAccount(db: PerchDatabase, id: string): Promise<AccountRecord | undefined> {

@@ -1,5 +1,5 @@
 import { createBitmartAdapter } from './bitmart/adapter';
-import { ENDPOINT_PRESETS } from './endpoints';
+import { checkEndpoints, describeEndpointProblems, ENDPOINT_PRESETS } from './endpoints';
 import type { Endpoints, ExchangeAdapter, VenueId } from './types';
 
 export interface VenueInfo {
@@ -36,11 +36,13 @@ export async function createAdapter(choice: ConnectionChoice): Promise<ExchangeA
 			const { createDemoAdapter } = await import('./demo/adapter');
 			return createDemoAdapter();
 		}
-		case 'bitmart':
-			return createBitmartAdapter({
-				venue: 'bitmart',
-				endpoints: choice.endpoints ?? defaultEndpoints('bitmart')
-			});
+		case 'bitmart': {
+			const endpoints = choice.endpoints ?? defaultEndpoints('bitmart');
+			// The last gate before a request: whatever path the endpoints came by, they pass the checks.
+			const problem = describeEndpointProblems(checkEndpoints(endpoints));
+			if (problem) throw new Error(`These endpoints cannot be used. ${problem}`);
+			return createBitmartAdapter({ venue: 'bitmart', endpoints });
+		}
 		default:
 			throw new Error(`${choice.venue} is not supported yet.`);
 	}

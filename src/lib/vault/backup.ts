@@ -4,11 +4,12 @@
  * written, so a bad file cannot damage the vault it would replace.
  */
 import type { AccountRecord, EncryptedBlob, VaultMeta } from '$lib/db/schema';
+import { checkAccountEndpoints } from '$lib/exchanges/endpoints';
 import type { Endpoints, VenueId } from '$lib/exchanges/types';
 import { base64ToBytes, bytesToBase64 } from './base64';
 import { IV_BYTES } from './crypto';
 import { BackupFormatError } from './errors';
-import { MAX_ITERATIONS, SALT_BYTES } from './kdf';
+import { SALT_BYTES, checkIterations } from './kdf';
 
 export const BACKUP_FORMAT = 'perch-backup';
 export const BACKUP_VERSION = 1;
@@ -88,14 +89,8 @@ export function parseBackup(json: string, minIterations: number): ParsedBackup {
 	const kdf = file.kdf;
 	if (!isObject(kdf) || kdf.algorithm !== 'PBKDF2-SHA256') fail('unknown key derivation');
 	const iterations = kdf.iterations;
-	if (
-		typeof iterations !== 'number' ||
-		!Number.isInteger(iterations) ||
-		iterations < minIterations ||
-		iterations > MAX_ITERATIONS
-	) {
-		fail(`the iteration count must be an integer from ${minIterations} to ${MAX_ITERATIONS}`);
-	}
+	const kdfProblem = checkIterations(iterations, minIterations);
+	if (kdfProblem || typeof iterations !== 'number') fail(kdfProblem ?? 'no iteration count');
 	const salt = decode(kdf.salt, 'kdf.salt');
 	if (salt.length < SALT_BYTES) fail(`the salt is shorter than ${SALT_BYTES} bytes`);
 	const meta: VaultMeta = {
@@ -124,6 +119,14 @@ function parseAccount(entry: unknown, index: number): AccountRecord {
 		typeof endpoints.privateWs !== 'string'
 	) {
 		fail(`${where}.endpoints is incomplete`);
+	}
+	const endpointProblems = checkAccountEndpoints(venue as VenueId, {
+		rest: endpoints.rest,
+		publicWs: endpoints.publicWs,
+		privateWs: endpoints.privateWs
+	});
+	for (const [field, problem] of Object.entries(endpointProblems)) {
+		fail(`${where}.endpoints.${field}: ${problem}`);
 	}
 	if (typeof createdAt !== 'number' || !Number.isFinite(createdAt)) {
 		fail(`${where}.createdAt is not a time`);

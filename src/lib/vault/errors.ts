@@ -51,6 +51,27 @@ export class CorruptAccountError extends VaultError {
 	}
 }
 
+/**
+ * A stored record that is not a valid account (a field missing, a junk entry, an endpoint Perch
+ * does not allow). Named by its label, or by its id when it has none.
+ */
+export class MalformedAccountError extends VaultError {
+	readonly accountId: string;
+	readonly label: string;
+
+	constructor(record: unknown, reason: string) {
+		const fields = (typeof record === 'object' && record !== null ? record : {}) as {
+			id?: unknown;
+			label?: unknown;
+		};
+		const accountId = String(fields.id ?? '(no id)');
+		const label = typeof fields.label === 'string' && fields.label ? fields.label : accountId;
+		super(`The stored account "${label}" cannot be opened: ${reason}`);
+		this.accountId = accountId;
+		this.label = label;
+	}
+}
+
 export class UnknownAccountError extends VaultError {
 	constructor(readonly accountId: string) {
 		super(`No account with id ${accountId}`);
@@ -60,6 +81,13 @@ export class UnknownAccountError extends VaultError {
 export class BackupFormatError extends VaultError {
 	constructor(reason: string) {
 		super(`Not a valid Perch backup: ${reason}`);
+	}
+}
+
+/** The stored KDF parameters are outside what Perch accepts; the KDF was not run. */
+export class UnsafeKdfError extends VaultError {
+	constructor(reason: string) {
+		super(`This vault cannot be unlocked: ${reason}. Nothing was changed.`);
 	}
 }
 

@@ -8,6 +8,22 @@ export const MIN_ITERATIONS = 600_000;
 export const MAX_ITERATIONS = 10_000_000;
 export const SALT_BYTES = 16;
 
+/**
+ * The one bounds check on a PBKDF2 iteration count, for a new vault, a stored one at unlock and
+ * an imported backup: null when acceptable, else the reason.
+ */
+export function checkIterations(iterations: unknown, min = MIN_ITERATIONS): string | null {
+	if (
+		typeof iterations !== 'number' ||
+		!Number.isInteger(iterations) ||
+		iterations < min ||
+		iterations > MAX_ITERATIONS
+	) {
+		return `the iteration count must be an integer from ${min} to ${MAX_ITERATIONS}`;
+	}
+	return null;
+}
+
 const encoder = new TextEncoder();
 
 /** A non-extractable AES-256-GCM key: script can use it while unlocked, but never read it out. */

@@ -1,22 +1,25 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { collectBinary, dumpBinary, dumpDatabase } from '$lib/db/dump';
 import { openPerchDB, type PerchDatabase } from '$lib/db/open';
 import { putSetting } from '$lib/db/settings-repo';
 import { VaultChangedError } from '$lib/db/vault-repo';
+import type { AccountRecord } from '$lib/db/schema';
+import { sealCredentials } from './account-secret';
 import { bytesToBase64 } from './base64';
 import {
 	BackupFormatError,
 	CorruptAccountError,
 	InvalidInputError,
 	UnknownAccountError,
+	UnsafeKdfError,
 	VaultAlreadyInitializedError,
 	VaultLockedError,
 	VaultNotInitializedError,
 	WrongPassphraseError
 } from './errors';
-import { DEFAULT_ITERATIONS } from './kdf';
+import { DEFAULT_ITERATIONS, MAX_ITERATIONS, deriveVaultKey } from './kdf';
 import { Vault, type NewAccount, type UnlockedAccount } from './vault';
 
 // Backup files are edited freely in the bad-file cases.
@@ -477,5 +480,149 @@ describe('backup', () => {
 		await vault.create(PASSPHRASE);
 		vault.lock();
 		expect(JSON.parse(await vault.exportBackup())).toMatchObject({ accounts: [] });
+	});
+});
+
+/**
+ * Writes an account record sealed under the vault's real key, the way an older Perch (one that
+ * checked less) could have written it: it decrypts fine, so only validation can refuse it.
+ */
+async function putSealedRecord(
+	db: PerchDatabase,
+	fields: Pick<AccountRecord, 'id' | 'label' | 'venue' | 'endpoints'>
+): Promise<void> {
+	const meta = (await db.get('vault', 'meta'))!;
+	const key = await deriveVaultKey(PASSPHRASE, meta.kdf.salt, meta.kdf.iterations);
+	const record: AccountRecord = {
+		...fields,
+		createdAt: 5,
+		secret: await sealCredentials(key, fields, {
+			apiKey: BITMART.apiKey,
+			secret: BITMART.secret,
+			memo: 'm'
+		})
+	};
+	await db.put('accounts', record);
+}
+
+describe('malformed stored records', () => {
+	it('makes a record without endpoints, and a junk record, one failure each; the others unlock', async () => {
+		const { db, vault, bitmart, bitget } = await withTwoAccounts();
+		const stored = (await db.get('accounts', bitget.id))!;
+		const { endpoints: _dropped, ...noEndpoints } = stored;
+		await db.put('accounts', noEndpoints as AccountRecord);
+		await db.put('accounts', { id: 'junk-1', hello: 'world' } as unknown as AccountRecord);
+		vault.lock();
+
+		const { accounts, failures } = await vault.unlock(PASSPHRASE);
+		expect(accounts.map((a) => a.id)).toEqual([bitmart.id]);
+		expect(await sign(accounts[0], LOGIN_MESSAGE)).toBe(LOGIN_SIGNATURE);
+		expect(failures.map((f) => f.accountId).sort()).toEqual([bitget.id, 'junk-1'].sort());
+		const broken = failures.find((f) => f.accountId === bitget.id)!;
+		expect(broken.label).toBe('Bitget scalps');
+		expect(broken.message).toContain('Bitget scalps');
+		expect(broken.message).toMatch(/endpoints/);
+		expect(failures.find((f) => f.accountId === 'junk-1')!.message).toContain('junk-1');
+		// Nothing stored is deleted: the user decides what to remove.
+		expect(await db.get('accounts', bitget.id)).toEqual(noEndpoints);
+		expect(await db.get('accounts', 'junk-1')).toEqual({ id: 'junk-1', hello: 'world' });
+	});
+
+	it("makes a record with a non-loopback plain-http endpoint that account's failure", async () => {
+		const { db, vault, bitmart } = await withTwoAccounts();
+		await putSealedRecord(db, {
+			id: 'lan-1',
+			label: 'LAN box',
+			venue: 'bitmart',
+			endpoints: { ...endpoints, rest: 'http://10.0.0.2:9100' }
+		});
+		vault.lock();
+		const { accounts, failures } = await vault.unlock(PASSPHRASE);
+		expect(accounts.map((a) => a.id)).toContain(bitmart.id);
+		expect(accounts.map((a) => a.id)).not.toContain('lan-1');
+		expect(failures).toHaveLength(1);
+		expect(failures[0]).toMatchObject({ accountId: 'lan-1', label: 'LAN box' });
+		expect(failures[0].message).toMatch(/LAN box.*http:\/\/ is only allowed for localhost/s);
+		expect(await db.get('accounts', 'lan-1')).toBeDefined();
+	});
+
+	it('refuses to add or re-point an account at an endpoint with a bad scheme or host', async () => {
+		const { vault, bitmart } = await withTwoAccounts();
+		const bad: [string, Partial<typeof endpoints>][] = [
+			['ftp', { rest: 'ftp://127.0.0.1:9100' }],
+			['plain http off loopback', { rest: 'http://127.0.0.1.evil.example' }],
+			['plain ws off loopback', { privateWs: 'ws://10.0.0.2/private' }],
+			['javascript', { publicWs: 'javascript:alert(1)' }]
+		];
+		for (const [what, change] of bad) {
+			const changed = { ...endpoints, ...change };
+			await expect(
+				vault.addAccount({ ...BITMART, label: what, endpoints: changed }),
+				what
+			).rejects.toBeInstanceOf(InvalidInputError);
+			await expect(
+				vault.updateAccount(bitmart.id, { endpoints: changed }),
+				what
+			).rejects.toBeInstanceOf(InvalidInputError);
+		}
+	});
+
+	it('refuses a backup whose account points at a non-loopback plain-http host', async () => {
+		const { db, vault } = await withTwoAccounts();
+		await putSealedRecord(db, {
+			id: 'lan-1',
+			label: 'LAN box',
+			venue: 'bitmart',
+			endpoints: { ...endpoints, publicWs: 'ws://192.168.1.20/public' }
+		});
+		const backup = await vault.exportBackup();
+		const fresh = new Vault(await openPerchDB('perch', new IDBFactory()), {
+			iterations: TEST_ITERATIONS,
+			allowWeakKdf: true
+		});
+		const error = await fresh.importBackup(backup, PASSPHRASE).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(BackupFormatError);
+		expect((error as Error).message).toMatch(/accounts\[\d\]\.endpoints\.publicWs.*ws:\/\//);
+		expect(await fresh.isInitialized()).toBe(false);
+	});
+});
+
+describe('KDF bounds at unlock', () => {
+	afterEach(() => vi.restoreAllMocks());
+
+	async function withStoredIterations(iterations: number, options = { allowWeakKdf: true }) {
+		const { db, vault } = await withTwoAccounts();
+		const meta = (await db.get('vault', 'meta'))!;
+		await db.put('vault', { ...meta, kdf: { ...meta.kdf, iterations } }, 'meta');
+		vault.lock();
+		const before = await dumpDatabase(db);
+		// The KDF must not even start: 2e9 iterations would hold the page for an hour.
+		const derive = vi.spyOn(crypto.subtle, 'deriveKey').mockRejectedValue(new Error('the KDF ran'));
+		const reopened = new Vault(
+			db,
+			options.allowWeakKdf ? { iterations: TEST_ITERATIONS, allowWeakKdf: true } : {}
+		);
+		return { db, vault: reopened, derive, before };
+	}
+
+	for (const iterations of [2_000_000_000, MAX_ITERATIONS + 1, 0, 1.5, Number.NaN]) {
+		it(`refuses a stored count of ${iterations} without running the KDF`, async () => {
+			const { db, vault, derive, before } = await withStoredIterations(iterations);
+			const error = await vault.unlock(PASSPHRASE).catch((e: unknown) => e);
+			expect(error).toBeInstanceOf(UnsafeKdfError);
+			expect((error as Error).message).toMatch(/iteration/);
+			await expect(vault.changePassphrase(PASSPHRASE, 'another-passphrase')).rejects.toBeInstanceOf(
+				UnsafeKdfError
+			);
+			expect(derive).not.toHaveBeenCalled();
+			expect(vault.isUnlocked).toBe(false);
+			expect(await dumpDatabase(db)).toEqual(before);
+		});
+	}
+
+	it('refuses a stored count below 600 000 in a production vault, as import does', async () => {
+		const { vault, derive } = await withStoredIterations(TEST_ITERATIONS, { allowWeakKdf: false });
+		await expect(vault.unlock(PASSPHRASE)).rejects.toThrow(/600000 to 10000000/);
+		expect(derive).not.toHaveBeenCalled();
 	});
 });

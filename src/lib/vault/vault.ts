@@ -18,6 +18,7 @@ import {
 	rekeyVault,
 	replaceVault
 } from '$lib/db/vault-repo';
+import { checkAccountEndpoints, describeEndpointProblems } from '$lib/exchanges/endpoints';
 import type { Endpoints, VenueId } from '$lib/exchanges/types';
 import { openCredentials, sealCredentials, type Credentials } from './account-secret';
 import { parseBackup, serializeBackup } from './backup';
@@ -27,13 +28,22 @@ import {
 	CorruptAccountError,
 	DecryptionError,
 	InvalidInputError,
+	MalformedAccountError,
 	UnknownAccountError,
+	UnsafeKdfError,
 	VaultAlreadyInitializedError,
 	VaultLockedError,
 	VaultNotInitializedError,
 	WrongPassphraseError
 } from './errors';
-import { DEFAULT_ITERATIONS, MAX_ITERATIONS, MIN_ITERATIONS, deriveVaultKey, newSalt } from './kdf';
+import {
+	DEFAULT_ITERATIONS,
+	MIN_ITERATIONS,
+	SALT_BYTES,
+	checkIterations,
+	deriveVaultKey,
+	newSalt
+} from './kdf';
 import { importSigningKey } from './signing-key';
 
 export const MIN_PASSPHRASE_LENGTH = 8;
@@ -103,13 +113,8 @@ export class Vault {
 		this.#db = db;
 		this.#minIterations = options.allowWeakKdf ? 1 : MIN_ITERATIONS;
 		this.#iterations = options.iterations ?? DEFAULT_ITERATIONS;
-		if (
-			!Number.isInteger(this.#iterations) ||
-			this.#iterations < this.#minIterations ||
-			this.#iterations > MAX_ITERATIONS
-		) {
-			throw new RangeError(`PBKDF2 iterations must be from ${MIN_ITERATIONS} to ${MAX_ITERATIONS}`);
-		}
+		const problem = checkIterations(this.#iterations, this.#minIterations);
+		if (problem) throw new RangeError(`PBKDF2: ${problem}`);
 		this.#now = options.now ?? Date.now;
 		this.#newId = options.newId ?? (() => crypto.randomUUID());
 	}
@@ -136,7 +141,7 @@ export class Vault {
 	async unlock(passphrase: string): Promise<UnlockResult> {
 		const generation = this.#generation;
 		const meta = await this.#requireMeta();
-		const key = await keyIfCorrect(passphrase, meta);
+		const key = await keyIfCorrect(passphrase, meta, this.#minIterations);
 		const result = await unlockAccounts(key, await listAccounts(this.#db));
 		if (generation !== this.#generation) throw new VaultLockedError();
 		this.#open = { key, salt: meta.kdf.salt };
@@ -151,11 +156,12 @@ export class Vault {
 	async addAccount(input: NewAccount): Promise<UnlockedAccount> {
 		const open = this.#requireOpen();
 		const credentials = checkNewAccount(input);
+		const endpoints = checkEndpoints(input.venue, input.endpoints);
 		const record: AccountRecord = {
 			id: this.#newId(),
 			label: input.label.trim(),
 			venue: input.venue,
-			endpoints: { ...input.endpoints },
+			endpoints,
 			createdAt: this.#now(),
 			secret: { iv: new Uint8Array(12), ciphertext: new ArrayBuffer(0) }
 		};
@@ -173,11 +179,13 @@ export class Vault {
 		const open = this.#requireOpen();
 		const current = await getAccount(this.#db, id);
 		if (!current) throw new UnknownAccountError(id);
-		const credentials = await openCredentials(open.key, current);
+		const credentials = await openStored(open.key, current);
 		const record: AccountRecord = {
 			...current,
 			label: changes.label === undefined ? current.label : checkLabel(changes.label),
-			endpoints: changes.endpoints ? checkEndpoints(changes.endpoints) : current.endpoints
+			endpoints: changes.endpoints
+				? checkEndpoints(current.venue, changes.endpoints)
+				: current.endpoints
 		};
 		record.secret = await sealCredentials(open.key, record, credentials);
 		const unlocked = await toUnlocked(record, credentials);
@@ -198,10 +206,10 @@ export class Vault {
 	async changePassphrase(oldPassphrase: string, newPassphrase: string): Promise<void> {
 		checkNewPassphrase(newPassphrase);
 		const meta = await this.#requireMeta();
-		const oldKey = await keyIfCorrect(oldPassphrase, meta);
+		const oldKey = await keyIfCorrect(oldPassphrase, meta, this.#minIterations);
 		const accounts = await listAccounts(this.#db);
 		const opened: [AccountRecord, Credentials][] = [];
-		for (const account of accounts) opened.push([account, await openCredentials(oldKey, account)]);
+		for (const account of accounts) opened.push([account, await openStored(oldKey, account)]);
 
 		const iterations = Math.max(this.#iterations, meta.kdf.iterations);
 		const next = await this.#newMeta(newPassphrase, iterations, meta.createdAt);
@@ -221,6 +229,11 @@ export class Vault {
 		const accounts = await tx.objectStore('accounts').getAll();
 		await tx.done;
 		if (!meta) throw new VaultNotInitializedError();
+		// Only the shape: a file with a host this build does not allow may suit another build.
+		for (const account of accounts) {
+			const problem = shapeProblem(account);
+			if (problem) throw new MalformedAccountError(account, problem);
+		}
 		accounts.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
 		return serializeBackup(meta, accounts, this.#now());
 	}
@@ -234,7 +247,7 @@ export class Vault {
 	async importBackup(json: string, passphrase: string): Promise<UnlockResult> {
 		const generation = this.#generation;
 		const { meta, accounts } = parseBackup(json, this.#minIterations);
-		const key = await keyIfCorrect(passphrase, meta);
+		const key = await keyIfCorrect(passphrase, meta, this.#minIterations);
 		const result = await unlockAccounts(key, accounts);
 		const broken = result.failures[0];
 		if (broken) throw new BackupFormatError(`the keys of account "${broken.label}" are damaged`);
@@ -279,7 +292,22 @@ export class Vault {
 	}
 }
 
-async function keyIfCorrect(passphrase: string, meta: VaultMeta): Promise<CryptoKey> {
+/**
+ * Checks the stored KDF parameters before deriving: a count of 2e9 (a damaged or planted record)
+ * would otherwise hold the page for an hour with no way out.
+ */
+async function keyIfCorrect(
+	passphrase: string,
+	meta: VaultMeta,
+	minIterations: number
+): Promise<CryptoKey> {
+	const kdf: Partial<VaultMeta['kdf']> = meta.kdf ?? {};
+	if (kdf.algorithm !== 'PBKDF2-SHA256') throw new UnsafeKdfError('unknown key derivation');
+	const problem = checkIterations(kdf.iterations, minIterations);
+	if (problem) throw new UnsafeKdfError(problem);
+	if (!(kdf.salt instanceof Uint8Array) || kdf.salt.length < SALT_BYTES) {
+		throw new UnsafeKdfError(`the salt is shorter than ${SALT_BYTES} bytes`);
+	}
 	const key = await deriveVaultKey(passphrase, meta.kdf.salt, meta.kdf.iterations);
 	try {
 		const value = await decryptJson<unknown>(key, meta.verifier, VERIFIER_CONTEXT);
@@ -294,14 +322,65 @@ async function unlockAccounts(key: CryptoKey, records: AccountRecord[]): Promise
 	const result: UnlockResult = { accounts: [], failures: [] };
 	for (const record of records) {
 		try {
-			result.accounts.push(await toUnlocked(record, await openCredentials(key, record)));
+			result.accounts.push(await toUnlocked(record, await openStored(key, record)));
 		} catch (error) {
-			if (!(error instanceof CorruptAccountError)) throw error;
-			result.failures.push({ accountId: record.id, label: record.label, message: error.message });
+			if (!(error instanceof CorruptAccountError || error instanceof MalformedAccountError)) {
+				throw error;
+			}
+			result.failures.push({
+				accountId: error.accountId,
+				label: error.label,
+				message: error.message
+			});
 		}
 	}
 	return result;
 }
+
+/**
+ * Opens a stored record after checking its shape and endpoints: storage is outside the vault's
+ * control (another version of Perch, a browser extension, a disk error), so a bad record is that
+ * account's error, never a TypeError that stops every other account from unlocking.
+ */
+async function openStored(key: CryptoKey, record: AccountRecord): Promise<Credentials> {
+	const problem = recordProblem(record);
+	if (problem) throw new MalformedAccountError(record, problem);
+	return openCredentials(key, record);
+}
+
+/** What is wrong with a stored account record, or null. */
+function recordProblem(value: unknown): string | null {
+	const problem = shapeProblem(value);
+	if (problem) return problem;
+	const record = value as AccountRecord;
+	return describeEndpointProblems(checkAccountEndpoints(record.venue, record.endpoints));
+}
+
+function shapeProblem(value: unknown): string | null {
+	if (typeof value !== 'object' || value === null) return 'it is not a record';
+	const record = value as Partial<Record<keyof AccountRecord, unknown>>;
+	if (typeof record.id !== 'string' || record.id === '') return 'the id is missing';
+	if (typeof record.label !== 'string') return 'the label is missing';
+	if (typeof record.venue !== 'string' || !KNOWN_VENUES.includes(record.venue as VenueId)) {
+		return 'the exchange is unknown';
+	}
+	if (typeof record.createdAt !== 'number') return 'the creation time is missing';
+	const secret = record.secret as Partial<AccountRecord['secret']> | undefined;
+	if (!(secret?.iv instanceof Uint8Array) || !(secret.ciphertext instanceof ArrayBuffer)) {
+		return 'the encrypted keys are missing';
+	}
+	const endpoints = record.endpoints as Partial<Endpoints> | null | undefined;
+	if (
+		typeof endpoints?.rest !== 'string' ||
+		typeof endpoints.publicWs !== 'string' ||
+		typeof endpoints.privateWs !== 'string'
+	) {
+		return 'the endpoints are missing';
+	}
+	return null;
+}
+
+const KNOWN_VENUES: VenueId[] = ['demo', 'bitmart', 'bitget', 'ascendex'];
 
 async function toUnlocked(
 	record: AccountRecord,
@@ -329,7 +408,6 @@ function checkNewPassphrase(passphrase: string): void {
 
 function checkNewAccount(input: NewAccount): Credentials {
 	checkLabel(input.label);
-	checkEndpoints(input.endpoints);
 	const apiKey = typeof input.apiKey === 'string' ? input.apiKey.trim() : '';
 	const secret = typeof input.secret === 'string' ? input.secret.trim() : '';
 	// The memo/passphrase is user-chosen text: kept exactly as typed.
@@ -345,10 +423,9 @@ function checkLabel(label: string): string {
 	return trimmed;
 }
 
-function checkEndpoints(endpoints: Endpoints): Endpoints {
-	const { rest, publicWs, privateWs } = endpoints ?? {};
-	if (![rest, publicWs, privateWs].every((url) => typeof url === 'string' && url !== '')) {
-		throw new InvalidInputError('The account needs REST and WebSocket endpoints');
-	}
+function checkEndpoints(venue: VenueId, endpoints: Endpoints): Endpoints {
+	const problem = describeEndpointProblems(checkAccountEndpoints(venue, endpoints));
+	if (problem) throw new InvalidInputError(`The endpoints are not usable: ${problem}`);
+	const { rest, publicWs, privateWs } = endpoints;
 	return { rest, publicWs, privateWs };
 }
