@@ -85,12 +85,13 @@ export class AccountsManager {
 		const db = this.#db;
 		this.#vault = new Vault(db);
 		this.#gate = new OrderGate({ db });
-		await this.#gate.load();
+		// Listen before loading: the locks that load() finds must reach the UI.
+		this.#gate.onChange(() => this.#syncClosing());
 		this.#gate.onFeedback((f) => {
 			this.feedback = { ...this.feedback, [f.key]: { ...f, at: Date.now() } };
 			void this.loadAudit();
 		});
-		this.#gate.onChange(() => this.#syncClosing());
+		await this.#gate.load();
 		this.autoLockMinutes = await getAutoLockMinutes(db);
 		await this.#loadMeta();
 		this.phase = (await this.#vault.isInitialized()) ? 'locked' : 'new';
