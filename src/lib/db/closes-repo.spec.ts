@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import {
+	CloseInFlightError,
 	DuplicateCloseError,
 	UnknownCloseError,
 	getClose,
@@ -88,11 +89,41 @@ describe('closes-repo', () => {
 		const db = await fresh();
 		await recordCloseIntent(db, close('c1', 'a', 100));
 		await recordCloseIntent(db, close('c2', 'b', 300));
+		await updateClose(db, 'c1', { state: 'rejected', at: 150 });
 		await recordCloseIntent(db, close('c3', 'a', 200));
 		await updateClose(db, 'c3', { state: 'rejected', at: 201 });
+		await updateClose(db, 'c1', { state: 'unknown', at: 250 });
 		await updateClose(db, 'c2', { state: 'unknown', at: 301 });
 		expect((await listClosesForAccount(db, 'a')).map((c) => c.id)).toEqual(['c3', 'c1']);
 		expect((await listRecentCloses(db, 2)).map((c) => c.id)).toEqual(['c2', 'c3']);
-		expect((await listOpenCloses(db)).map((c) => c.id)).toEqual(['c1', 'c2']);
+		// A final state is kept against later, vaguer news.
+		expect((await listOpenCloses(db)).map((c) => c.id)).toEqual(['c2']);
+	});
+
+	it('records one open intent per position, across tabs; an override names what it overrides', async () => {
+		const db = await fresh();
+		await recordCloseIntent(db, close('c1', 'a', 100));
+		await expect(recordCloseIntent(db, close('c2', 'a', 110))).rejects.toBeInstanceOf(
+			CloseInFlightError
+		);
+		const other = {
+			...close('c3', 'a', 120),
+			request: { ...close('c3', 'a', 120).request, positionSide: 'short' as const }
+		};
+		await recordCloseIntent(db, other);
+		await recordCloseIntent(
+			db,
+			{ ...close('c4', 'a', 130), overrides: ['c1'] },
+			{ override: true }
+		);
+		expect((await listOpenCloses(db)).map((c) => c.id)).toEqual(['c1', 'c3', 'c4']);
+	});
+
+	it('a final state from the exchange replaces an earlier final one; an open one never does', async () => {
+		const db = await fresh();
+		await recordCloseIntent(db, close('c1', 'a', 100));
+		await updateClose(db, 'c1', { state: 'not-placed', at: 101 });
+		expect((await updateClose(db, 'c1', { state: 'unknown', at: 102 })).state).toBe('not-placed');
+		expect((await updateClose(db, 'c1', { state: 'confirmed', at: 103 })).state).toBe('confirmed');
 	});
 });

@@ -6,9 +6,12 @@ import { atomically } from './atomic';
 import type { PerchDatabase } from './open';
 import type { CloseOutcome, CloseRecord, CloseState } from './schema';
 
-/** Outcomes that later, vaguer news (a timeout after a fill was seen) must not overwrite. */
-const FINAL_STATES: ReadonlySet<CloseState> = new Set(['confirmed', 'rejected']);
-const OPEN_STATES: ReadonlySet<CloseState> = new Set(['pending', 'sent', 'unknown']);
+/** Outcomes only the exchange can set; later, vaguer news (a timeout) must not overwrite them. */
+export const FINAL_CLOSE_STATES: ReadonlySet<CloseState> = new Set([
+	'confirmed',
+	'rejected',
+	'not-placed'
+]);
 
 export class DuplicateCloseError extends Error {
 	constructor(readonly closeId: string) {
@@ -24,28 +27,60 @@ export class UnknownCloseError extends Error {
 	}
 }
 
-/** Reserves the client order id: fails with DuplicateCloseError if it was used before. */
-export async function recordCloseIntent(db: PerchDatabase, record: CloseRecord): Promise<void> {
-	try {
-		await db.add('closes', record);
-	} catch (error) {
-		if (error instanceof DOMException && error.name === 'ConstraintError') {
-			throw new DuplicateCloseError(record.id);
-		}
-		throw error;
+/** Another intent on the same position is not final yet (perhaps from another tab). */
+export class CloseInFlightError extends Error {
+	constructor(readonly openIds: string[]) {
+		super(`An earlier close of this position (${openIds.join(', ')}) is not final yet`);
+		this.name = 'CloseInFlightError';
 	}
+}
+
+export function isFinalClose(record: Pick<CloseRecord, 'state'>): boolean {
+	return FINAL_CLOSE_STATES.has(record.state);
+}
+
+function samePosition(a: CloseRecord, b: CloseRecord): boolean {
+	return (
+		a.accountId === b.accountId &&
+		a.request.symbol === b.request.symbol &&
+		a.request.positionSide === b.request.positionSide
+	);
+}
+
+/**
+ * Reserves the client order id for one intent. In the same transaction it checks that no other
+ * intent on this position is still open: IndexedDB serialises write transactions on a store
+ * across tabs, so two tabs can never both record (and send) a close of one position. With
+ * `override`, the open intents listed in `record.overrides` are allowed to stay open.
+ */
+export function recordCloseIntent(
+	db: PerchDatabase,
+	record: CloseRecord,
+	options: { override?: boolean } = {}
+): Promise<void> {
+	return atomically(db.transaction('closes', 'readwrite'), async (tx) => {
+		if (await tx.store.get(record.id)) throw new DuplicateCloseError(record.id);
+		const siblings = await tx.store.index('by-account').getAll(record.accountId);
+		const open = siblings.filter((r) => !isFinalClose(r) && samePosition(r, record));
+		const allowed = new Set(options.override ? (record.overrides ?? []) : []);
+		const blocking = open.filter((r) => !allowed.has(r.id));
+		if (blocking.length > 0) throw new CloseInFlightError(blocking.map((r) => r.id));
+		await tx.store.add(record);
+	});
 }
 
 export interface CloseUpdate {
 	state: CloseState;
 	outcome?: CloseOutcome;
 	order?: CloseRecord['order'];
+	signedAt?: number;
 	at: number;
 }
 
 /**
- * Moves a close to a new state and returns the stored record. A confirmed or rejected close keeps
- * its state; only its order details may still be filled in.
+ * Moves a close to a new state and returns the stored record. A final state is never replaced by
+ * an open one; a final state from the exchange replaces any earlier one, because the record
+ * follows the last thing the exchange said.
  */
 export function updateClose(
 	db: PerchDatabase,
@@ -55,12 +90,13 @@ export function updateClose(
 	return atomically(db.transaction('closes', 'readwrite'), async (tx) => {
 		const current = await tx.store.get(id);
 		if (!current) throw new UnknownCloseError(id);
-		const settled = FINAL_STATES.has(current.state) && !FINAL_STATES.has(update.state);
+		const keep = isFinalClose(current) && !FINAL_CLOSE_STATES.has(update.state);
 		const next: CloseRecord = {
 			...current,
-			state: settled ? current.state : update.state,
-			outcome: settled ? current.outcome : (update.outcome ?? current.outcome),
+			state: keep ? current.state : update.state,
+			outcome: keep ? current.outcome : (update.outcome ?? current.outcome),
 			order: update.order ?? current.order,
+			signedAt: update.signedAt ?? current.signedAt,
 			updatedAt: update.at
 		};
 		await tx.store.put(next);
@@ -95,5 +131,5 @@ export async function listRecentCloses(db: PerchDatabase, limit: number): Promis
 /** Closes whose outcome is still open: query the exchange about these before any retry. */
 export async function listOpenCloses(db: PerchDatabase): Promise<CloseRecord[]> {
 	const records = await db.getAll('closes');
-	return records.filter((r) => OPEN_STATES.has(r.state)).sort((a, b) => a.createdAt - b.createdAt);
+	return records.filter((r) => !isFinalClose(r)).sort((a, b) => a.createdAt - b.createdAt);
 }

@@ -6,6 +6,7 @@ import type { DBSchema } from 'idb';
 import type {
 	Balance,
 	Endpoints,
+	MarginMode,
 	Order,
 	Position,
 	PositionSide,
@@ -55,7 +56,13 @@ export type CloseState =
 	| 'sent'
 	/** The private stream (or a query) confirmed the order. */
 	| 'confirmed'
+	/** The exchange refused it with a code, or canceled it: final. */
 	| 'rejected'
+	/**
+	 * Proven absent: its signed timestamp is past the venue's acceptance window and the venue
+	 * lists no order with this client id. Final.
+	 */
+	| 'not-placed'
 	/** The request failed in a way that leaves the outcome open: query before any retry. */
 	| 'unknown';
 
@@ -68,6 +75,8 @@ export interface CloseRequestRecord {
 	orderSide: 'buy' | 'sell';
 	/** Contracts, exactly as sent. */
 	size: string;
+	/** Missing on records written before it was stored; those were cross or isolated as planned. */
+	marginMode?: MarginMode;
 	type: 'market' | 'limit';
 	price?: string;
 	/** The fraction of the position the user chose, e.g. "0.5", if the close was fractional. */
@@ -98,6 +107,14 @@ export interface CloseRecord {
 	outcome?: CloseOutcome;
 	/** The last order report seen for this id, if any. */
 	order?: Order;
+	/**
+	 * The exchange-clock time (Unix ms) of the latest signature sent for this intent, recorded
+	 * before the request left: once the venue's acceptance window has passed it, a request can no
+	 * longer be accepted. Missing on records written before it existed.
+	 */
+	signedAt?: number;
+	/** Earlier unresolved intents on the same position the user chose to override. */
+	overrides?: string[];
 }
 
 export interface SettingRecord {

@@ -251,10 +251,11 @@ export interface MarketStream {
 }
 
 export interface ServerTime {
-	/** serverTime - localTime, ms. */
+	/** serverTime - localTime (the device's wall clock), ms. */
 	offsetMs: number;
 	/** Round trip of the measuring request, ms. */
 	rttMs: number;
+	/** When it was measured, Unix ms on the device's wall clock. */
 	measuredAt: number;
 }
 
@@ -295,6 +296,12 @@ export interface AccountStream {
 	/** After re-login and resubscribe following a reconnect: time to re-fetch the snapshot. */
 	onReconnected(listener: () => void): () => void;
 	readonly status: ConnectionStatus;
+	/**
+	 * Proves the connection answers right now: resolves at once when a frame arrived within
+	 * `maxSilenceMs`, otherwise sends a keepalive and waits up to `timeoutMs` for its reply.
+	 * Resolves null when live, or the reason it is not.
+	 */
+	probe(options?: { maxSilenceMs?: number; timeoutMs?: number }): Promise<string | null>;
 	close(): void;
 }
 
@@ -316,8 +323,20 @@ export interface FillSummary {
 }
 
 export interface SubmittedOrder {
-	orderId: string;
+	/** Some venues answer a reduce-only order with the client id only. */
+	orderId?: string;
 	clientOrderId: string;
+}
+
+/** How one signed order request is sent. */
+export interface SubmitOptions {
+	/**
+	 * The exchange-clock time to sign with (Unix ms), chosen and recorded by the order gate
+	 * before the request leaves, so it can later prove the request can no longer be accepted.
+	 */
+	timestamp?: number;
+	/** Aborts the request (a timeout). An abort proves nothing about the order. */
+	signal?: AbortSignal;
 }
 
 /**
@@ -336,9 +355,20 @@ export interface ExchangeAdapter {
 	validateKey(creds: AccountCredentials): Promise<void>;
 	accountSnapshot(creds: AccountCredentials): Promise<AccountSnapshot>;
 	openAccountStream(creds: AccountCredentials): AccountStream;
+	/** The exchange's current time as this adapter estimates it (Unix ms); signatures use it. */
+	serverNow(): number;
+	/**
+	 * How long after its signed timestamp a request can still be accepted by the venue. Once that
+	 * has passed, an order the venue does not list was never placed.
+	 */
+	readonly acceptanceWindowMs: number;
 	/** A fresh client order id in the venue's allowed format. */
 	newClientOrderId(): string;
-	submitClose(creds: AccountCredentials, req: CloseOrderRequest): Promise<SubmittedOrder>;
+	submitClose(
+		creds: AccountCredentials,
+		req: CloseOrderRequest,
+		options?: SubmitOptions
+	): Promise<SubmittedOrder>;
 	/** Looks an order up by the client id Perch gave it; null when the venue never saw it. */
 	findOrder(
 		creds: AccountCredentials,

@@ -10,6 +10,8 @@ import type { ReconnectPolicy, SocketLike, SocketProtocol } from './types';
 interface ServerConn {
 	ws: WebSocket;
 	received: string[];
+	/** Frames the server sent on this connection. */
+	sent: number;
 }
 
 class TestServer {
@@ -19,7 +21,12 @@ class TestServer {
 
 	private constructor(private readonly wss: WebSocketServer) {
 		wss.on('connection', (ws) => {
-			const conn: ServerConn = { ws, received: [] };
+			const conn: ServerConn = { ws, received: [], sent: 0 };
+			const send = ws.send.bind(ws) as (data: unknown) => void;
+			ws.send = ((data: unknown) => {
+				conn.sent++;
+				send(data);
+			}) as typeof ws.send;
 			this.conns.push(conn);
 			ws.on('message', (data) => {
 				const text = String(data);
@@ -57,6 +64,7 @@ const servers: TestServer[] = [];
 const sockets: ReconnectingSocket[] = [];
 
 afterEach(async () => {
+	vi.restoreAllMocks();
 	for (const socket of sockets.splice(0)) socket.close();
 	await Promise.all(servers.splice(0).map((s) => s.close()));
 	vi.unstubAllGlobals();
@@ -115,24 +123,44 @@ interface Harness {
 	states: string[];
 	reconnected: ConnectionStatus[];
 	clientSockets: SocketLike[];
+	/** Frames the client sent and received, over all its connections. */
+	sent: number;
+	received: number;
 }
 
-function open(
-	server: TestServer,
-	protocol: SocketProtocol,
-	extra: { policy?: Partial<ReconnectPolicy>; now?: () => number; watchEnvironment?: boolean } = {}
-): Harness {
+interface OpenOptions {
+	policy?: Partial<ReconnectPolicy>;
+	/** The wall clock (display only). */
+	now?: () => number;
+	monotonicNow?: () => number;
+	/** Simulated time: drives both clocks. */
+	clock?: () => number;
+	checkIntervalMs?: number;
+	label?: string;
+	watchEnvironment?: boolean;
+}
+
+function open(server: TestServer, protocol: SocketProtocol, extra: OpenOptions = {}): Harness {
 	const clientSockets: SocketLike[] = [];
 	const socket = new ReconnectingSocket({
 		url: server.url,
 		protocol,
 		factory: (url) => {
-			const ws = new WebSocket(url) as unknown as SocketLike;
-			clientSockets.push(ws);
-			return ws;
+			const ws = new WebSocket(url);
+			const send = ws.send.bind(ws) as (data: unknown) => void;
+			ws.send = ((data: unknown) => {
+				h.sent++;
+				send(data);
+			}) as typeof ws.send;
+			ws.addEventListener('message', () => h.received++);
+			clientSockets.push(ws as unknown as SocketLike);
+			return ws as unknown as SocketLike;
 		},
 		policy: { initialDelayMs: 20, maxDelayMs: 100, ...extra.policy },
-		now: extra.now,
+		now: extra.now ?? extra.clock,
+		monotonicNow: extra.monotonicNow ?? extra.clock,
+		checkIntervalMs: extra.checkIntervalMs,
+		label: extra.label,
 		name: 'test',
 		watchEnvironment: extra.watchEnvironment ?? false
 	});
@@ -143,7 +171,9 @@ function open(
 		errors: [],
 		states: [],
 		reconnected: [],
-		clientSockets
+		clientSockets,
+		sent: 0,
+		received: 0
 	};
 	socket.onMessage((m) => h.messages.push(m));
 	socket.onError((e) => h.errors.push(e));
@@ -156,13 +186,41 @@ function open(
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// performance.now, not Date.now: some tests step the wall clock.
 async function waitFor(what: string, condition: () => boolean, timeoutMs = 2000): Promise<void> {
-	const start = Date.now();
+	const start = performance.now();
 	while (!condition()) {
-		if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+		if (performance.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
 		await sleep(5);
 	}
 }
+
+/**
+ * Simulated time for the socket: the test moves `t`; `step` then lets the health checks run and
+ * every frame in flight either way arrive, so the clock never moves while a reply is on the wire.
+ */
+function simulatedClock(h: () => Harness, server: TestServer, checkIntervalMs: number) {
+	const clock = {
+		t: 1_000_000,
+		now: () => clock.t,
+		async step(ms: number): Promise<void> {
+			clock.t += ms;
+			await sleep(checkIntervalMs * 2);
+			await waitFor('frames in flight', () => {
+				const serverReceived = server.conns.reduce((n, c) => n + c.received.length, 0);
+				const serverSent = server.conns.reduce((n, c) => n + c.sent, 0);
+				return h().sent === serverReceived && h().received === serverSent;
+			});
+		}
+	};
+	return clock;
+}
+
+function pings(conn: ServerConn): number {
+	return conn.received.filter((t) => t.includes('"ping"')).length;
+}
+
+const HOUR = 3_600_000;
 
 function subscribedTopics(conn: ServerConn, op = 'subscribe'): string[] {
 	return conn.received
@@ -305,16 +363,230 @@ describe('ReconnectingSocket', () => {
 		expect(server.conns).toHaveLength(1);
 	});
 
-	it('shows a silent stream as stale and live again on the next message', async () => {
+	it('shows stale when a keepalive goes unanswered, and live again on the next message', async () => {
 		const server = await TestServer.start();
-		const h = open(server, testProtocol({ staleAfterMs: 150 }));
+		server.answerPings = false;
+		const protocol = testProtocol({ keepaliveMs: 100, staleAfterMs: 100, pongTimeoutMs: 60_000 });
+		const h = open(server, protocol);
 		h.socket.connect();
 		await waitFor('live', () => h.socket.status.state === 'live');
-		await waitFor('stale', () => h.socket.status.state === 'stale', 1000);
+		await waitFor('stale', () => h.socket.status.state === 'stale', 2000);
+		expect(pings(server.conns[0])).toBeGreaterThan(0);
 		server.sendJson(0, { tick: 1 });
 		await waitFor('live again', () => h.socket.status.state === 'live');
 		expect(h.states).toEqual(['connecting', 'live', 'stale', 'live']);
 		expect(server.conns).toHaveLength(1);
+	});
+
+	/** BitMart's keepalive settings: ping after 5 s, stale 3 s after an unanswered ping, drop after 5 s. */
+	const QUIET = { keepaliveMs: 5_000, pongTimeoutMs: 5_000, staleAfterMs: 3_000 };
+	const CHECK_MS = 5;
+
+	it('keeps a quiet connection that answers its keepalives live through minutes of silence', async () => {
+		const server = await TestServer.start();
+		const clock = simulatedClock(() => h, server, CHECK_MS);
+		const h = open(server, loginProtocol(QUIET), { clock: clock.now, checkIntervalMs: CHECK_MS });
+		ackLogins(server);
+		h.socket.addTopics(['private/position']);
+		h.socket.connect();
+		await waitFor('live', () => h.socket.status.state === 'live');
+		for (let step = 1; step <= 240; step++) {
+			// Two simulated minutes; the venue pushes positions every 10 s when nothing changes.
+			if (step % 20 === 0) server.sendJson(0, { position: step });
+			await clock.step(500);
+		}
+		expect(h.states).toEqual(['connecting', 'live']);
+		expect(h.socket.status.state).toBe('live');
+		expect(h.messages).toHaveLength(12);
+		// It was kept alive by keepalives (every 5 s of silence), not by the pushes.
+		expect(pings(server.conns[0])).toBeGreaterThanOrEqual(12);
+		expect(h.socket.status.latencyMs).toBe(0);
+		expect(server.conns).toHaveLength(1);
+		expect(h.errors).toEqual([]);
+	});
+
+	it('goes stale once a keepalive is overdue, then reconnects when its reply never comes', async () => {
+		const server = await TestServer.start();
+		server.answerPings = false;
+		const clock = simulatedClock(() => h, server, CHECK_MS);
+		const h = open(server, testProtocol(QUIET), { clock: clock.now, checkIntervalMs: CHECK_MS });
+		const pingAt: number[] = [];
+		server.onFrame = (_, frame) => {
+			if (frame.op === 'ping') pingAt.push(clock.t);
+		};
+		const seen: Record<string, number> = {};
+		h.socket.onStatus((s) => (seen[s.state] ??= clock.t));
+		h.socket.connect();
+		await waitFor('live', () => h.socket.status.state === 'live');
+		const liveAt = clock.t;
+		for (let i = 0; i < 60 && server.conns.length < 2; i++) await clock.step(250);
+
+		expect(pingAt[0] - liveAt).toBeGreaterThanOrEqual(QUIET.keepaliveMs);
+		expect(pingAt[0] - liveAt).toBeLessThan(QUIET.keepaliveMs + 500);
+		// Live all through the silence before the keepalive, stale only once its reply is late.
+		expect(seen.stale - pingAt[0]).toBeGreaterThanOrEqual(QUIET.staleAfterMs);
+		expect(seen.stale - pingAt[0]).toBeLessThan(QUIET.staleAfterMs + 500);
+		expect(seen.reconnecting - pingAt[0]).toBeGreaterThanOrEqual(QUIET.pongTimeoutMs);
+		expect(seen.reconnecting - pingAt[0]).toBeLessThan(QUIET.pongTimeoutMs + 500);
+		expect(h.states.slice(0, 4)).toEqual(['connecting', 'live', 'stale', 'reconnecting']);
+		expect(h.errors).toEqual(['No reply to keepalive within 5000 ms']);
+		await waitFor('live again', () => h.socket.status.state === 'live');
+		expect(server.conns).toHaveLength(2);
+	});
+
+	it('notices a silent connection on time although the wall clock stepped back an hour', async () => {
+		const wallNow = Date.now.bind(Date);
+		let step = 0;
+		vi.spyOn(Date, 'now').mockImplementation(() => wallNow() - step);
+		const server = await TestServer.start();
+		server.answerPings = false;
+		const h = open(
+			server,
+			testProtocol({ keepaliveMs: 100, pongTimeoutMs: 400, staleAfterMs: 150 })
+		);
+		h.socket.connect();
+		await waitFor('live', () => h.socket.status.state === 'live');
+		step = HOUR;
+		await waitFor('stale', () => h.states.includes('stale'), 5000);
+		await waitFor('second connection', () => server.conns.length === 2, 5000);
+		expect(h.errors).toEqual(['No reply to keepalive within 400 ms']);
+		expect(h.states.slice(0, 4)).toEqual(['connecting', 'live', 'stale', 'reconnecting']);
+		expect(pings(server.conns[0])).toBeGreaterThan(0);
+	});
+
+	describe('probe', () => {
+		async function liveSocket(extra: OpenOptions = {}, protocol = testProtocol(QUIET)) {
+			const server = await TestServer.start();
+			const clock = simulatedClock(() => h, server, CHECK_MS);
+			const h = open(server, protocol, {
+				clock: clock.now,
+				checkIntervalMs: CHECK_MS,
+				label: 'The private stream',
+				...extra
+			});
+			h.socket.addTopics(['a']);
+			h.socket.connect();
+			await waitFor('live', () => h.socket.status.state === 'live');
+			server.sendJson(0, { tick: 1 });
+			await waitFor('message', () => h.messages.length === 1);
+			return { server, clock, h };
+		}
+
+		it('answers at once, without a keepalive, when a frame arrived within maxSilenceMs', async () => {
+			const { server, clock, h } = await liveSocket();
+			await clock.step(1_500);
+			expect(await h.socket.probe()).toBeNull();
+			await clock.step(1_000);
+			expect(await h.socket.probe({ maxSilenceMs: 3_000 })).toBeNull();
+			await clock.step(0);
+			expect(pings(server.conns[0])).toBe(0);
+		});
+
+		it('sends one keepalive after a longer silence and resolves on its reply', async () => {
+			const { server, clock, h } = await liveSocket();
+			await clock.step(2_500);
+			const first = h.socket.probe();
+			const second = h.socket.probe();
+			expect(await first).toBeNull();
+			expect(await second).toBeNull();
+			await clock.step(0);
+			expect(pings(server.conns[0])).toBe(1);
+			expect(h.socket.status).toMatchObject({ state: 'live', latencyMs: 0 });
+		});
+
+		it('counts any frame as the answer', async () => {
+			const { server, clock, h } = await liveSocket();
+			server.answerPings = false;
+			await clock.step(2_500);
+			const answer = h.socket.probe({ timeoutMs: 10_000 });
+			await waitFor('ping', () => pings(server.conns[0]) === 1);
+			server.sendJson(0, { tick: 2 });
+			expect(await answer).toBeNull();
+		});
+
+		it('gives the reason in plain words when the keepalive is not answered in time', async () => {
+			const { server, clock, h } = await liveSocket();
+			server.answerPings = false;
+			await clock.step(2_500);
+			expect(await h.socket.probe()).toBe(
+				'The private stream did not answer a keepalive within 1.5 s'
+			);
+			expect(await h.socket.probe({ timeoutMs: 50 })).toBe(
+				'The private stream did not answer a keepalive within 50 ms'
+			);
+			// The unanswered keepalive is still out: the second probe waited on it, sent no other.
+			expect(pings(server.conns[0])).toBe(1);
+			expect(server.conns).toHaveLength(1);
+		});
+
+		it('clears its timer however it ends', async () => {
+			const timers = new Set<unknown>();
+			const cleared = new Set<unknown>();
+			const realSetTimeout = globalThis.setTimeout;
+			const realClearTimeout = globalThis.clearTimeout;
+			vi.spyOn(globalThis, 'setTimeout').mockImplementation(((fn: () => void, ms?: number) => {
+				const id = realSetTimeout(fn, ms);
+				if (ms === 7_777) timers.add(id);
+				return id;
+			}) as typeof setTimeout);
+			vi.spyOn(globalThis, 'clearTimeout').mockImplementation(((id: unknown) => {
+				cleared.add(id);
+				realClearTimeout(id as ReturnType<typeof setTimeout>);
+			}) as typeof clearTimeout);
+			const { server, clock, h } = await liveSocket();
+			await clock.step(2_500);
+			expect(await h.socket.probe({ timeoutMs: 7_777 })).toBeNull(); // answered
+			server.answerPings = false;
+			await clock.step(2_500);
+			const dropped = h.socket.probe({ timeoutMs: 7_777 });
+			await waitFor('ping', () => pings(server.conns[0]) === 2);
+			h.socket.reconnectNow('test');
+			expect(await dropped).toBe('The private stream dropped: test');
+			await waitFor('live', () => h.socket.status.state === 'live');
+			await clock.step(2_500);
+			const closed = h.socket.probe({ timeoutMs: 7_777 });
+			await waitFor('ping', () => pings(server.conns[1]) === 1);
+			h.socket.close();
+			expect(await closed).toBe('The private stream is closed');
+			expect(timers.size).toBe(3);
+			expect([...timers].every((id) => cleared.has(id))).toBe(true);
+		});
+
+		it('resolves at once when the socket is closed, or not connected', async () => {
+			const idle = new ReconnectingSocket({
+				url: 'ws://127.0.0.1:9',
+				protocol: testProtocol(),
+				label: 'The private stream',
+				watchEnvironment: false
+			});
+			expect(await idle.probe()).toBe('The private stream is not connected (idle)');
+			idle.close();
+			expect(await idle.probe()).toBe('The private stream is closed');
+
+			const { server, h } = await liveSocket({ policy: { initialDelayMs: 60_000 } });
+			server.conns[0].ws.close(1012, 'service restart');
+			await waitFor('reconnecting', () => h.socket.status.state === 'reconnecting');
+			expect(await h.socket.probe()).toBe('The private stream is not connected (reconnecting)');
+		});
+
+		it('resolves when the connection drops or the socket closes while it waits', async () => {
+			const { server, clock, h } = await liveSocket();
+			server.answerPings = false;
+			await clock.step(2_500);
+			const dropped = h.socket.probe({ timeoutMs: 60_000 });
+			await waitFor('ping', () => pings(server.conns[0]) === 1);
+			server.conns[0].ws.close(1012, 'service restart');
+			expect(await dropped).toBe(
+				'The private stream dropped: Connection closed (1012: service restart)'
+			);
+
+			await waitFor('live again', () => h.socket.status.state === 'live');
+			await clock.step(2_500);
+			const closed = h.socket.probe({ timeoutMs: 60_000 });
+			await waitFor('ping', () => pings(server.conns[1]) === 1);
+			h.socket.close();
+			expect(await closed).toBe('The private stream is closed');
+		});
 	});
 
 	it('reports a malformed frame with a short preview and keeps delivering', async () => {
@@ -395,7 +667,9 @@ describe('ReconnectingSocket', () => {
 		const server = await TestServer.start();
 		let skew = 0;
 		// A short pong timeout only makes the health checks tick faster.
-		const h = open(server, loginProtocol({ pongTimeoutMs: 400 }), { now: () => Date.now() + skew });
+		const h = open(server, loginProtocol({ pongTimeoutMs: 400 }), {
+			monotonicNow: () => performance.now() + skew
+		});
 		h.socket.connect();
 		await waitFor('login frame', () => server.conns[0]?.received.length === 1);
 		skew = 11_000; // the ack never comes; jump past the 10 s handshake allowance
@@ -415,7 +689,7 @@ describe('ReconnectingSocket', () => {
 			protocol: testProtocol({ pongTimeoutMs: 400 }),
 			factory: (u) => new WebSocket(u) as unknown as SocketLike,
 			policy: { initialDelayMs: 10, maxDelayMs: 10 },
-			now: () => Date.now() + skew,
+			monotonicNow: () => performance.now() + skew,
 			watchEnvironment: false
 		});
 		sockets.push(stuck);
@@ -522,14 +796,14 @@ describe('ReconnectingSocket in a browser environment', () => {
 		const { doc } = stubBrowser();
 		const server = await TestServer.start();
 		let skew = 0;
-		const h = open(server, testProtocol({ keepaliveMs: 60_000, staleAfterMs: 30_000 }), {
+		const h = open(server, testProtocol({ keepaliveMs: 30_000, staleAfterMs: 30_000 }), {
 			watchEnvironment: true,
-			now: () => Date.now() + skew
+			monotonicNow: () => performance.now() + skew
 		});
 		h.socket.connect();
 		await waitFor('live', () => h.socket.status.state === 'live');
 
-		skew = 45_000; // the phone slept; timers did not run
+		skew = 45_000; // the tab was in the background; its timers did not run
 		doc.dispatchEvent(new Event('visibilitychange'));
 		expect(h.socket.status.state).toBe('stale');
 		await waitFor('ping', () => server.conns[0].received.includes('{"op":"ping"}'));
@@ -544,11 +818,14 @@ describe('ReconnectingSocket in a browser environment', () => {
 		server.answerPings = false;
 		let skew = 0;
 		const protocol = testProtocol({
-			keepaliveMs: 60_000,
+			keepaliveMs: 30_000,
 			pongTimeoutMs: 150,
 			staleAfterMs: 30_000
 		});
-		const h = open(server, protocol, { watchEnvironment: true, now: () => Date.now() + skew });
+		const h = open(server, protocol, {
+			watchEnvironment: true,
+			monotonicNow: () => performance.now() + skew
+		});
 		h.socket.connect();
 		await waitFor('live', () => h.socket.status.state === 'live');
 
@@ -558,5 +835,37 @@ describe('ReconnectingSocket in a browser environment', () => {
 		await waitFor('second connection', () => server.conns.length === 2, 5000);
 		await waitFor('live', () => h.socket.status.state === 'live');
 		expect(h.errors).toEqual(['No reply to keepalive within 150 ms']);
+	});
+
+	it('on waking after a sleep that stopped the monotonic clock, still probes the connection', async () => {
+		const { doc } = stubBrowser();
+		const server = await TestServer.start();
+		let slept = 0;
+		const h = open(server, testProtocol({ keepaliveMs: 30_000, staleAfterMs: 30_000 }), {
+			watchEnvironment: true,
+			now: () => Date.now() + slept
+		});
+		h.socket.connect();
+		await waitFor('live', () => h.socket.status.state === 'live');
+
+		slept = 45_000; // only the wall clock saw the sleep
+		doc.dispatchEvent(new Event('visibilitychange'));
+		expect(h.socket.status.state).toBe('stale');
+		await waitFor('ping', () => pings(server.conns[0]) === 1);
+		await waitFor('live', () => h.socket.status.state === 'live');
+	});
+
+	it('on waking soon after the last frame, leaves a live connection alone', async () => {
+		const { doc } = stubBrowser();
+		const server = await TestServer.start();
+		const h = open(server, testProtocol({ keepaliveMs: 30_000, staleAfterMs: 30_000 }), {
+			watchEnvironment: true
+		});
+		h.socket.connect();
+		await waitFor('live', () => h.socket.status.state === 'live');
+		doc.dispatchEvent(new Event('visibilitychange'));
+		expect(h.socket.status.state).toBe('live');
+		await sleep(50);
+		expect(pings(server.conns[0])).toBe(0);
 	});
 });

@@ -13,13 +13,27 @@ const STABLE_AFTER_MS = 10_000;
 const MAX_CHECK_INTERVAL_MS = 500;
 const MIN_CHECK_INTERVAL_MS = 20;
 const PREVIEW_CHARS = 80;
+/** probe(): a frame this recent proves the connection without a round trip. */
+const PROBE_MAX_SILENCE_MS = 2000;
+/** probe(): how long to wait for the keepalive's reply. */
+const PROBE_TIMEOUT_MS = 1500;
 
 export interface ReconnectingSocketOptions {
 	url: string;
 	protocol: SocketProtocol;
 	factory?: SocketFactory;
 	policy?: Partial<ReconnectPolicy>;
+	/** The wall clock, Unix ms (default Date.now): only for display fields like `lastMessageAt`. */
 	now?: () => number;
+	/**
+	 * The clock every health check, timeout and latency is measured on (default performance.now):
+	 * a device clock stepped by NTP or the user must not make a dead connection look live.
+	 */
+	monotonicNow?: () => number;
+	/** How often health checks run, ms; derived from the protocol by default. Tests shorten it. */
+	checkIntervalMs?: number;
+	/** Names this stream in the reasons `probe()` gives, e.g. "The private stream". */
+	label?: string;
 	/** Names this socket in console warnings (a listener that throws). */
 	name?: string;
 	/** Follow the browser's online/offline and visibility events (default true; ignored outside a browser). */
@@ -28,6 +42,7 @@ export interface ReconnectingSocketOptions {
 
 /** One physical connection attempt. Every callback checks it is still the current one. */
 interface Connection {
+	// Times are on the monotonic clock unless named otherwise.
 	readonly generation: number;
 	readonly ws: SocketLike;
 	readonly startedAt: number;
@@ -37,12 +52,16 @@ interface Connection {
 	live: boolean;
 	liveSince?: number;
 	lastReceivedAt: number;
+	/** Wall-clock twin of lastReceivedAt: a sleeping device may stop the monotonic clock. */
+	lastReceivedWallAt: number;
 	/** When we last sent anything: some servers drop a client that only listens. */
 	lastSentAt: number;
 	/** When the unanswered keepalive went out; cleared by the pong, used for latency. */
 	pingSentAt?: number;
 	/** When we started waiting for any sign of life; cleared by any frame. */
 	awaitingReplySince?: number;
+	/** probe() calls waiting for this connection to answer. */
+	readonly probes: Set<(reason: string | null) => void>;
 	/** Binary frames inflate asynchronously; later frames queue behind them to keep the order. */
 	pendingDecodes: number;
 	decodeChain: Promise<void>;
@@ -64,8 +83,10 @@ export class ReconnectingSocket {
 	readonly #protocol: SocketProtocol;
 	readonly #factory: SocketFactory;
 	readonly #policy: ReconnectPolicy;
+	readonly #wallNow: () => number;
 	readonly #now: () => number;
 	readonly #name: string;
+	readonly #label: string;
 	readonly #watchEnvironment: boolean;
 	readonly #checkIntervalMs: number;
 
@@ -97,15 +118,16 @@ export class ReconnectingSocket {
 		for (const [key, value] of Object.entries(opts.policy ?? {})) {
 			if (value !== undefined) this.#policy[key as keyof ReconnectPolicy] = value;
 		}
-		this.#now = opts.now ?? Date.now;
+		this.#wallNow = opts.now ?? (() => Date.now());
+		this.#now = opts.monotonicNow ?? (() => performance.now());
 		this.#name = opts.name ?? 'socket';
+		this.#label = opts.label ?? 'The connection';
 		this.#watchEnvironment = opts.watchEnvironment !== false;
 		const p = opts.protocol;
 		const shortest = Math.min(p.keepaliveMs, p.pongTimeoutMs, p.staleAfterMs);
-		this.#checkIntervalMs = Math.min(
-			MAX_CHECK_INTERVAL_MS,
-			Math.max(MIN_CHECK_INTERVAL_MS, shortest / 4)
-		);
+		this.#checkIntervalMs =
+			opts.checkIntervalMs ??
+			Math.min(MAX_CHECK_INTERVAL_MS, Math.max(MIN_CHECK_INTERVAL_MS, shortest / 4));
 	}
 
 	get status(): ConnectionStatus {
@@ -182,11 +204,47 @@ export class ReconnectingSocket {
 		this.#open();
 	}
 
+	/**
+	 * Proves the connection answers right now. Resolves null at once when it is live and a frame
+	 * arrived within `maxSilenceMs`; otherwise sends a keepalive (unless one is already out) and
+	 * waits up to `timeoutMs` for its reply or any other frame. Resolves null when live, or the
+	 * reason it is not, in plain words. Never rejects.
+	 */
+	probe(options: { maxSilenceMs?: number; timeoutMs?: number } = {}): Promise<string | null> {
+		const maxSilenceMs = options.maxSilenceMs ?? PROBE_MAX_SILENCE_MS;
+		const timeoutMs = options.timeoutMs ?? PROBE_TIMEOUT_MS;
+		if (this.#closed) return Promise.resolve(`${this.#label} is closed`);
+		const conn = this.#conn;
+		if (!conn?.live) {
+			const state = this.#offline ? 'offline' : this.#status.state;
+			return Promise.resolve(`${this.#label} is not connected (${state})`);
+		}
+		const now = this.#now();
+		if (now - conn.lastReceivedAt <= maxSilenceMs) return Promise.resolve(null);
+		if (conn.awaitingReplySince === undefined) this.#ping(conn, now);
+		if (conn.awaitingReplySince === undefined) {
+			return Promise.resolve(`${this.#label} could not send a keepalive`);
+		}
+		return new Promise((resolve) => {
+			const settle = (reason: string | null) => {
+				clearTimeout(timer);
+				conn.probes.delete(settle);
+				resolve(reason);
+			};
+			const timer = setTimeout(
+				() => settle(`${this.#label} did not answer a keepalive within ${seconds(timeoutMs)}`),
+				timeoutMs
+			);
+			conn.probes.add(settle);
+		});
+	}
+
 	/** Final: closes the connection, stops every timer and listener. */
 	close(): void {
 		if (this.#closed) return;
 		this.#closed = true;
 		this.#clearReconnectTimer();
+		this.#settleProbes(this.#conn, `${this.#label} is closed`);
 		this.#teardown('closed', 1000);
 		this.#stopWatching?.();
 		this.#stopWatching = null;
@@ -217,7 +275,9 @@ export class ReconnectingSocket {
 			loggedIn: false,
 			live: false,
 			lastReceivedAt: now,
+			lastReceivedWallAt: this.#wallNow(),
 			lastSentAt: now,
+			probes: new Set(),
 			pendingDecodes: 0,
 			decodeChain: Promise.resolve()
 		};
@@ -238,6 +298,7 @@ export class ReconnectingSocket {
 		if (!this.#isCurrent(conn)) return;
 		conn.openedAt = this.#now();
 		conn.lastReceivedAt = conn.openedAt;
+		conn.lastReceivedWallAt = this.#wallNow();
 		if (this.#protocol.loginFrame) void this.#login(conn, this.#protocol.loginFrame);
 		else this.#goLive(conn);
 	}
@@ -257,11 +318,13 @@ export class ReconnectingSocket {
 
 	#handleFrame(conn: Connection, data: unknown): void {
 		if (!this.#isCurrent(conn)) return;
-		const now = this.#now();
-		conn.lastReceivedAt = now;
+		conn.lastReceivedAt = this.#now();
+		conn.lastReceivedWallAt = this.#wallNow();
 		conn.awaitingReplySince = undefined;
-		this.#lastMessageAt = now;
+		this.#lastMessageAt = conn.lastReceivedWallAt;
 		if (conn.live && this.#status.state === 'stale') this.#setStatus({ state: 'live' });
+		// Any frame proves the connection answers: a probe waiting for the pong need not wait on.
+		this.#settleProbes(conn, null);
 		if (typeof data === 'string' && conn.pendingDecodes === 0) {
 			this.#handleText(conn, data);
 			return;
@@ -360,12 +423,24 @@ export class ReconnectingSocket {
 			// BitMart keeps a connection only while messages flow both ways.
 			this.#ping(conn, now);
 		}
-		if (conn.live && this.#status.state === 'live' && now - conn.lastReceivedAt >= p.staleAfterMs) {
+		if (conn.live && this.#status.state === 'live' && this.#replyOverdue(conn, now)) {
 			this.#setStatus({ state: 'stale' });
 		}
 		if (conn.liveSince !== undefined && now - conn.liveSince >= STABLE_AFTER_MS) {
 			this.#backoffAttempt = 0;
 		}
+	}
+
+	/**
+	 * Stale means the connection stopped answering, not that the data stopped: a quiet account
+	 * hears nothing but pongs for long stretches, and that is healthy.
+	 */
+	#replyOverdue(conn: Connection, now: number): boolean {
+		const p = this.#protocol;
+		if (conn.awaitingReplySince !== undefined && now - conn.awaitingReplySince >= p.staleAfterMs)
+			return true;
+		// Covers a keepalive that could not be sent, or health checks that did not run for a while.
+		return now - conn.lastReceivedAt >= p.keepaliveMs + p.staleAfterMs;
 	}
 
 	#ping(conn: Connection, now: number): void {
@@ -435,7 +510,13 @@ export class ReconnectingSocket {
 		}
 		if (!conn.live) return;
 		const now = this.#now();
-		if (now - conn.lastReceivedAt < this.#protocol.staleAfterMs) return;
+		// Some devices stop the monotonic clock while asleep; the wall clock shows that sleep.
+		const silentFor = Math.max(
+			now - conn.lastReceivedAt,
+			this.#wallNow() - conn.lastReceivedWallAt
+		);
+		// Had timers run, a keepalive would have gone out by now: the numbers may be frozen.
+		if (silentFor < this.#protocol.keepaliveMs) return;
 		this.#setStatus({ state: 'stale' });
 		if (conn.awaitingReplySince === undefined) this.#ping(conn, now);
 	}
@@ -444,6 +525,7 @@ export class ReconnectingSocket {
 	#teardown(reason: string, code = 4000): void {
 		const conn = this.#conn;
 		if (!conn) return;
+		this.#settleProbes(conn, `${this.#label} dropped: ${reason}`);
 		this.#conn = null;
 		clearInterval(this.#checkTimer);
 		this.#checkTimer = undefined;
@@ -453,6 +535,11 @@ export class ReconnectingSocket {
 		} catch {
 			// Already closing or closed: nothing more to release.
 		}
+	}
+
+	#settleProbes(conn: Connection | null, reason: string | null): void {
+		if (!conn || conn.probes.size === 0) return;
+		for (const settle of [...conn.probes]) settle(reason);
 	}
 
 	#clearReconnectTimer(): void {
@@ -531,6 +618,11 @@ function subscribe<T>(set: Set<T>, listener: T): () => void {
 function preview(text: string): string {
 	const flat = text.replace(/\s+/g, ' ');
 	return flat.length > PREVIEW_CHARS ? `${flat.slice(0, PREVIEW_CHARS)}…` : flat;
+}
+
+/** 1500 → "1.5 s", 50 → "50 ms". */
+function seconds(ms: number): string {
+	return ms >= 1000 ? `${Number((ms / 1000).toFixed(1))} s` : `${Math.round(ms)} ms`;
 }
 
 function describe(err: unknown): string {

@@ -19,11 +19,14 @@ export type SocketFactory = (url: string) => SocketLike;
 
 /** What one venue's wire protocol tells the socket. Pure builders and recognisers, no I/O. */
 export interface SocketProtocol {
-	/** Send a keepalive when nothing has arrived for this long (ms). */
+	/** Send a keepalive when nothing has arrived, or nothing was sent, for this long (ms). */
 	keepaliveMs: number;
 	/** Reconnect when no pong (or any message) arrives this long after a keepalive (ms). */
 	pongTimeoutMs: number;
-	/** Show the connection as stale when nothing has arrived for this long (ms). */
+	/**
+	 * Show the connection as stale when a keepalive's reply is this late (ms), or nothing at all
+	 * arrived for `keepaliveMs` + this. A quiet connection that answers its keepalives stays live.
+	 */
 	staleAfterMs: number;
 	pingFrame(): string;
 	isPong(msg: unknown): boolean;

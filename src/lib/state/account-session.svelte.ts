@@ -13,9 +13,11 @@ import type {
 	Order,
 	Position,
 	PositionMode,
+	PositionSide,
 	VenueId
 } from '$lib/exchanges/types';
-import type { CloseResult, OrderGate } from './order-gate';
+import { describeClose, planClose, type ClosePlan } from '$lib/domain/close-planner';
+import type { CloseResult, CloseTarget, OrderGate } from './order-gate';
 
 export interface AccountIdentity {
 	id: string;
@@ -30,6 +32,16 @@ export interface Mark {
 }
 
 const IDLE: ConnectionStatus = { state: 'idle', lastMessageAt: 0, reconnects: 0 };
+
+/** After an order is final, wait this long for its pushes before re-reading the snapshot. */
+const SETTLED_REFRESH_MS = 300;
+
+export type AdapterFactory = typeof createAdapter;
+
+/** What a close would send, planned from the live position. */
+export type ClosePreview =
+	| { ok: true; plan: ClosePlan; sentence: string; position: Position }
+	| { ok: false; reason: string };
 
 /**
  * One unlocked account: a REST snapshot merged with its private stream, live marks and funding
@@ -53,8 +65,11 @@ export class AccountSession {
 	/** serverTime − deviceTime, ms; signed requests are corrected by it. */
 	clockSkewMs = $state.raw<number | null>(null);
 
-	#creds: AccountCredentials;
+	#creds: AccountCredentials | null;
 	#gate: OrderGate;
+	#createAdapter: AdapterFactory;
+	#detachGate: (() => void) | null = null;
+	#refreshTimer: ReturnType<typeof setTimeout> | null = null;
 	#adapter: ExchangeAdapter | null = null;
 	#stream: AccountStream | null = null;
 	#market: MarketStream | null = null;
@@ -65,19 +80,31 @@ export class AccountSession {
 	#stopped = false;
 	#refreshing: Promise<void> | null = null;
 
-	constructor(identity: AccountIdentity, creds: AccountCredentials, gate: OrderGate) {
+	constructor(
+		identity: AccountIdentity,
+		creds: AccountCredentials,
+		gate: OrderGate,
+		adapterFactory: AdapterFactory = createAdapter
+	) {
 		this.identity = identity;
 		this.#creds = creds;
 		this.#gate = gate;
+		this.#createAdapter = adapterFactory;
 	}
 
 	get streamLive(): boolean {
 		return this.status.state === 'live';
 	}
 
+	/**
+	 * Connects: adapter, exchange clock, private stream, snapshot. Every await re-checks whether
+	 * the session was stopped meanwhile (a Lock during start-up), so a stopped session never opens
+	 * a socket or keeps a timer.
+	 */
 	async start(): Promise<void> {
+		let adapter: ExchangeAdapter;
 		try {
-			this.#adapter = await createAdapter({
+			adapter = await this.#createAdapter({
 				venue: this.identity.venue,
 				presetId: 'account',
 				endpoints: this.identity.endpoints
@@ -87,23 +114,30 @@ export class AccountSession {
 			return;
 		}
 		if (this.#stopped) return;
-		const adapter = this.#adapter;
+		this.#adapter = adapter;
 		// Every private request and login is signed with the exchange's time, not the device's:
 		// measure it before the first one and keep the sample fresh (a phone's clock may jump).
 		await this.#measureClock(adapter);
+		const creds = this.#creds;
+		if (this.#stopped || !creds) return;
 		this.#clockTimer = setInterval(() => void this.#measureClock(adapter), 60_000);
 		void this.#loadInstruments(adapter);
-		this.#stream = adapter.openAccountStream(this.#creds);
+		const stream = adapter.openAccountStream(creds);
+		this.#stream = stream;
 		this.#stops.push(
-			this.#stream.onEvent((e) => this.#apply(e)),
-			this.#stream.onStatus((s) => (this.status = s)),
-			this.#stream.onReconnected(() => void this.refresh())
+			stream.onEvent((e) => this.#apply(e)),
+			stream.onStatus((s) => (this.status = s)),
+			stream.onReconnected(() => {
+				void this.refresh();
+				this.#gate.reconcile(this.identity.id);
+			})
 		);
-		this.status = this.#stream.status;
+		this.status = stream.status;
 		this.#statusTimer = setInterval(() => {
 			if (this.#stream) this.status = this.#stream.status;
 		}, 500);
 		this.#market = adapter.openMarketStream();
+		this.#detachGate = this.#gate.attach(this.#target(adapter, creds));
 		await this.refresh();
 	}
 
@@ -113,65 +147,98 @@ export class AccountSession {
 		return this.#refreshing;
 	}
 
+	/** Ends everything: no socket, no timer, no reference to the keys stays behind. */
 	stop(): void {
 		this.#stopped = true;
+		this.#detachGate?.();
+		this.#detachGate = null;
 		for (const stop of this.#stops.splice(0)) stop();
 		for (const unwatch of this.#watched.values()) unwatch();
 		this.#watched.clear();
 		if (this.#statusTimer) clearInterval(this.#statusTimer);
 		if (this.#clockTimer) clearInterval(this.#clockTimer);
+		if (this.#refreshTimer) clearTimeout(this.#refreshTimer);
+		this.#statusTimer = this.#clockTimer = this.#refreshTimer = null;
 		this.#stream?.close();
 		this.#market?.close();
 		this.#stream = null;
 		this.#market = null;
+		this.#adapter = null;
+		this.#creds = null;
 		this.status = IDLE;
 	}
 
-	closePosition(position: Position, fraction: number, expectedSize?: string): Promise<CloseResult> {
-		const adapter = this.#adapter;
-		const instrument = this.instruments[position.symbol];
-		if (!adapter || !instrument) {
-			return Promise.resolve({
-				status: 'refused',
-				reason: adapter ? `No contract details for ${position.symbol} yet.` : 'Not connected.'
-			});
-		}
-		return this.#gate.close({
-			accountId: this.identity.id,
-			accountLabel: this.identity.label,
-			adapter,
-			creds: this.#creds,
-			position,
-			instrument,
-			fraction,
-			streamLive: this.streamLive,
-			expectedSize
-		});
+	get stopped(): boolean {
+		return this.#stopped;
 	}
 
-	/** Closes every position of this account (each through the gate, in parallel). */
-	closeAll(): Promise<CloseResult[]> {
-		return Promise.all(this.positions.map((p) => this.closePosition(p, 1)));
+	/** The exact order a close of this share of the live position would send, or why not. */
+	previewClose(symbol: string, side: PositionSide, fraction: number): ClosePreview {
+		const position = this.positions.find((p) => p.symbol === symbol && p.side === side);
+		if (!position)
+			return { ok: false, reason: `The ${symbol} ${side} position is no longer open.` };
+		const instrument = this.instruments[symbol];
+		if (!instrument)
+			return { ok: false, reason: `Contract details for ${symbol} are not loaded yet.` };
+		const planned = planClose({ position, instrument, fraction });
+		if (!planned.ok) return planned;
+		const sentence = describeClose(planned.order, { accountLabel: this.identity.label });
+		return { ok: true, plan: planned.order, sentence, position };
+	}
+
+	/** Sends exactly the confirmed order through the gate, which re-checks it against live state. */
+	closePosition(plan: ClosePlan, fraction: number, override = false): Promise<CloseResult> {
+		const adapter = this.#adapter;
+		const creds = this.#creds;
+		if (!adapter || !creds) return Promise.resolve({ status: 'refused', reason: 'Not connected.' });
+		return this.#gate.close(this.#target(adapter, creds), { plan, fraction, override });
 	}
 
 	async cancelOrder(order: Pick<Order, 'symbol' | 'orderId'>): Promise<void> {
-		if (!this.#adapter) throw new Error('Not connected.');
+		if (!this.#adapter || !this.#creds) throw new Error('Not connected.');
 		await this.#adapter.cancelOrder(this.#creds, order.symbol, order.orderId);
 		this.orders = this.orders.filter((o) => o.orderId !== order.orderId);
 	}
 
 	async cancelAll(): Promise<void> {
-		if (!this.#adapter) throw new Error('Not connected.');
+		const adapter = this.#adapter;
+		const creds = this.#creds;
+		if (!adapter || !creds) throw new Error('Not connected.');
 		const symbols = [...new Set(this.orders.map((o) => o.symbol))];
-		for (const symbol of symbols) await this.#adapter.cancelAllOrders(this.#creds, symbol);
+		for (const symbol of symbols) await adapter.cancelAllOrders(creds, symbol);
 		await this.refresh();
+	}
+
+	#target(adapter: ExchangeAdapter, creds: AccountCredentials): CloseTarget {
+		return {
+			accountId: this.identity.id,
+			accountLabel: this.identity.label,
+			adapter,
+			creds,
+			livePosition: (symbol, side) =>
+				this.positions.find((p) => p.symbol === symbol && p.side === side),
+			instrument: (symbol) => this.instruments[symbol],
+			probe: () =>
+				this.#stream ? this.#stream.probe() : Promise.resolve('the account is not connected'),
+			settled: () => this.#refreshSoon()
+		};
+	}
+
+	/** An order of this account is final: positions, margin and balances moved; re-read them. */
+	#refreshSoon(): void {
+		if (this.#stopped || this.#refreshTimer) return;
+		this.#refreshTimer = setTimeout(() => {
+			this.#refreshTimer = null;
+			void this.refresh();
+		}, SETTLED_REFRESH_MS);
 	}
 
 	async #fetchSnapshot(): Promise<void> {
 		const adapter = this.#adapter;
-		if (!adapter || this.#stopped) return;
+		const creds = this.#creds;
+		if (!adapter || !creds || this.#stopped) return;
 		try {
-			const snap = await adapter.accountSnapshot(this.#creds);
+			const snap = await adapter.accountSnapshot(creds);
 			if (this.#stopped) return;
 			this.balances = snap.balances;
 			this.positions = snap.positions;
@@ -248,6 +315,11 @@ export class AccountSession {
 			case 'order': {
 				this.#gate.observeOrder(e.order);
 				const o = e.order;
+				if (o.status === 'filled' || o.status === 'canceled' || o.status === 'rejected') {
+					// Pushes are not full views (a closed position may simply be left out): the REST
+					// snapshot after a final order is what removes it and updates the margin.
+					this.#refreshSoon();
+				}
 				const i = this.orders.findIndex((x) => x.orderId === o.orderId);
 				const open = o.status === 'open' || o.status === 'partially-filled';
 				// Market closes are reported here too; only resting orders belong in the list.

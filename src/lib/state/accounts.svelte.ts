@@ -2,15 +2,23 @@ import { listAccounts } from '$lib/db/accounts-repo';
 import { listRecentCloses } from '$lib/db/closes-repo';
 import { openPerchDB, type PerchDatabase } from '$lib/db/open';
 import { getAutoLockMinutes, setAutoLockMinutes } from '$lib/db/settings-repo';
-import { describeClose, planClose } from '$lib/domain/close-planner';
+import { describeClose, type ClosePlan } from '$lib/domain/close-planner';
 import { createAdapter } from '$lib/exchanges/registry';
-import type { Endpoints, Order, Position, VenueId } from '$lib/exchanges/types';
+import type { Endpoints, Order, PositionSide, VenueId } from '$lib/exchanges/types';
 import { WrongPassphraseError } from '$lib/vault/errors';
 import { importSigningKey } from '$lib/vault/signing-key';
 import { Vault, type UnlockedAccount } from '$lib/vault/vault';
-import { AccountSession } from './account-session.svelte';
-import { OrderGate, positionKey, type CloseResult } from './order-gate';
+import { AccountSession, type ClosePreview } from './account-session.svelte';
+import { OrderGate, positionKey, type CloseResult, type PositionLock } from './order-gate';
 import type { AccountMetaView, CloseAuditView, CloseFeedback } from './view-models';
+
+/** One order of a "close all" sheet. */
+export interface CloseAllLine {
+	accountId: string;
+	accountLabel: string;
+	key: string;
+	preview: ClosePreview;
+}
 
 export type VaultPhase = 'loading' | 'new' | 'locked' | 'unlocked' | 'unavailable';
 
@@ -39,7 +47,8 @@ export class AccountsManager {
 	sessions = $state.raw<AccountSession[]>([]);
 	failures = $state.raw<{ accountId: string; label: string; message: string }[]>([]);
 	feedback = $state.raw<Record<string, CloseFeedback>>({});
-	closing = $state.raw<Record<string, true>>({});
+	/** Positions the gate will not close now (a close is being sent, or its outcome is unknown). */
+	locks = $state.raw<Record<string, PositionLock>>({});
 	audit = $state.raw<CloseAuditView[]>([]);
 	autoLockMinutes = $state.raw(15);
 
@@ -76,6 +85,7 @@ export class AccountsManager {
 		const db = this.#db;
 		this.#vault = new Vault(db);
 		this.#gate = new OrderGate({ db });
+		await this.#gate.load();
 		this.#gate.onFeedback((f) => {
 			this.feedback = { ...this.feedback, [f.key]: { ...f, at: Date.now() } };
 			void this.loadAudit();
@@ -244,40 +254,62 @@ export class AccountsManager {
 		return this.sessions.find((s) => s.identity.id === accountId);
 	}
 
-	/** What a close would send, in words, for the confirm sheet; or why it would be refused. */
+	/** What a close of this share of the live position would send, for the confirm sheet. */
 	previewClose(
-		position: Position,
+		accountId: string,
+		symbol: string,
+		side: PositionSide,
 		fraction: number
-	): { ok: true; sentence: string; size: string } | { ok: false; reason: string } {
-		const s = this.session(position.accountId);
-		const instrument = s?.instruments[position.symbol];
-		if (!s || !instrument) return { ok: false, reason: 'Contract details are not loaded yet.' };
-		const planned = planClose({ position, instrument, fraction });
-		if (!planned.ok) return planned;
-		return {
-			ok: true,
-			size: planned.order.size,
-			sentence: describeClose(planned.order, { accountLabel: s.identity.label })
-		};
-	}
-
-	closePosition(position: Position, fraction: number, expectedSize?: string): Promise<CloseResult> {
-		const s = this.session(position.accountId);
-		if (!s) return Promise.resolve({ status: 'refused', reason: 'The account is locked.' });
-		return this.#withFeedback(position, s.closePosition(position, fraction, expectedSize));
-	}
-
-	closeAll(accountId: string): Promise<CloseResult[]> {
+	): ClosePreview {
 		const s = this.session(accountId);
-		if (!s) return Promise.resolve([]);
-		return Promise.all(s.positions.map((p) => this.closePosition(p, 1)));
+		if (!s) return { ok: false, reason: 'The account is locked.' };
+		return s.previewClose(symbol, side, fraction);
 	}
 
-	/** The global close-everything: every position of every unlocked account. */
-	closeEverything(): Promise<CloseResult[]> {
+	/** One full close per live position of these accounts, as a "close all" sheet lists them. */
+	previewCloseAll(accountIds: string[]): CloseAllLine[] {
+		return this.sessions
+			.filter((s) => accountIds.includes(s.identity.id))
+			.flatMap((s) =>
+				s.positions.map((p) => ({
+					accountId: s.identity.id,
+					accountLabel: s.identity.label,
+					key: positionKey(p),
+					preview: s.previewClose(p.symbol, p.side, 1)
+				}))
+			);
+	}
+
+	/** Sends exactly the confirmed order (the gate refuses it if the position changed). */
+	closePosition(
+		accountId: string,
+		plan: ClosePlan,
+		fraction: number,
+		override = false
+	): Promise<CloseResult> {
+		const s = this.session(accountId);
+		const key = positionKey({ accountId, symbol: plan.symbol, side: plan.positionSide });
+		if (!s) return Promise.resolve(this.#refused(key, 'The account is locked.'));
+		return this.#withFeedback(key, s.closePosition(plan, fraction, override));
+	}
+
+	/**
+	 * Close all / close everything: exactly the orders the sheet listed, each through the gate;
+	 * a line whose position changed is refused, and its card says why.
+	 */
+	closeListed(lines: CloseAllLine[]): Promise<CloseResult[]> {
 		return Promise.all(
-			this.sessions.flatMap((s) => s.positions.map((p) => this.closePosition(p, 1)))
+			lines.map((line) =>
+				line.preview.ok
+					? this.closePosition(line.accountId, line.preview.plan, 1)
+					: Promise.resolve(this.#refused(line.key, line.preview.reason))
+			)
 		);
+	}
+
+	/** Shows why an action on a position did not happen, next to that position. */
+	reportRefusal(key: string, message: string): void {
+		this.feedback = { ...this.feedback, [key]: { key, tone: 'error', message, at: Date.now() } };
 	}
 
 	async cancelOrder(accountId: string, order: Pick<Order, 'symbol' | 'orderId'>): Promise<void> {
@@ -312,13 +344,14 @@ export class AccountsManager {
 						reduceOnly: true,
 						type: 'market',
 						size: r.request.size,
-						marginMode: 'cross',
+						marginMode: r.request.marginMode ?? 'cross',
 						positionSide: r.request.positionSide
 					},
 					{ accountLabel }
 				),
 				request: JSON.stringify({ clientOrderId: r.id, ...r.request }),
 				state: r.state,
+				overrides: r.overrides ?? [],
 				outcome: r.outcome?.error ?? outcomeText(r.outcome)
 			};
 		});
@@ -328,25 +361,21 @@ export class AccountsManager {
 		this.#lastActivity = Date.now();
 	}
 
-	async #withFeedback(position: Position, pending: Promise<CloseResult>): Promise<CloseResult> {
+	async #withFeedback(key: string, pending: Promise<CloseResult>): Promise<CloseResult> {
 		const result = await pending;
-		if (result.status === 'refused') {
-			const key = positionKey(position);
-			this.feedback = {
-				...this.feedback,
-				[key]: { key, tone: 'error', message: result.reason, at: Date.now() }
-			};
-		}
+		if (result.status === 'refused') this.reportRefusal(key, result.reason);
 		return result;
 	}
 
+	#refused(key: string, reason: string): CloseResult {
+		this.reportRefusal(key, reason);
+		return { status: 'refused', reason };
+	}
+
 	#syncClosing(): void {
-		const closing: Record<string, true> = {};
-		for (const s of this.sessions) {
-			for (const p of s.positions)
-				if (this.#gate?.isClosing(positionKey(p))) closing[positionKey(p)] = true;
-		}
-		this.closing = closing;
+		const locks: Record<string, PositionLock> = {};
+		for (const lock of this.#gate?.allLocks() ?? []) locks[lock.key] = lock;
+		this.locks = locks;
 	}
 
 	#startSessions(accounts: UnlockedAccount[]): void {

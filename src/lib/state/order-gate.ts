@@ -1,6 +1,14 @@
-import { getClose, recordCloseIntent, updateClose } from '$lib/db/closes-repo';
+import {
+	CloseInFlightError,
+	getClose,
+	isFinalClose,
+	listOpenCloses,
+	recordCloseIntent,
+	updateClose,
+	type CloseUpdate
+} from '$lib/db/closes-repo';
 import type { PerchDatabase } from '$lib/db/open';
-import type { CloseOutcome, CloseRecord } from '$lib/db/schema';
+import type { CloseRecord } from '$lib/db/schema';
 import { describeClose, planClose, type ClosePlan } from '$lib/domain/close-planner';
 import {
 	ExchangeError,
@@ -8,29 +16,47 @@ import {
 	type ExchangeAdapter,
 	type Instrument,
 	type Order,
-	type Position
+	type Position,
+	type PositionSide
 } from '$lib/exchanges/types';
 
 /**
- * The only way an order leaves Perch. One close intent gets one client order id, recorded in
- * IndexedDB before the request is sent; the position stays locked until the order is final; after
- * a timeout or network error the gate asks the exchange about that id before anything else, and
- * it never re-sends the same intent. The confirmation comes from the private order stream (or a
- * query by id), not from the HTTP reply alone.
+ * The only way an order leaves Perch.
+ *
+ * One close intent gets one client order id, recorded in IndexedDB (with the exchange-clock time
+ * it is signed with) before the request is sent. An intent is final only when the exchange says
+ * so: filled, canceled or rejected with a code, or proven absent once its signature can no longer
+ * be accepted and the venue lists no order with that id. Until then it is "unknown", the position
+ * stays locked (in every tab: the record is checked and written in one IndexedDB transaction),
+ * and the gate keeps asking the exchange by client order id while it watches the order stream.
+ * Nothing is ever re-sent with new content; the only re-send is the same intent, newly signed,
+ * after a timestamp rejection, which the exchange did not execute.
  */
 
-export interface CloseIntent {
+/** An unlocked account, as the gate needs it: the adapter, credentials and live state. */
+export interface CloseTarget {
 	accountId: string;
 	accountLabel: string;
 	adapter: ExchangeAdapter;
 	creds: AccountCredentials;
-	position: Position;
-	instrument: Instrument;
+	/** The position as the session holds it right now; undefined when it is gone. */
+	livePosition(symbol: string, side: PositionSide): Position | undefined;
+	instrument(symbol: string): Instrument | undefined;
+	/** Null when the private stream answers right now, otherwise the reason it does not. */
+	probe(): Promise<string | null>;
+	/** An intent of this account reached a final state: its positions and balances moved. */
+	settled?(): void;
+}
+
+/** What the user confirmed: the exact order the sheet showed at that moment. */
+export interface ConfirmedClose {
+	plan: ClosePlan;
 	fraction: number;
-	/** The private stream is live: Perch refuses to act on numbers it cannot vouch for. */
-	streamLive: boolean;
-	/** The size the user confirmed; if the position changed meanwhile, the gate refuses. */
-	expectedSize?: string;
+	/**
+	 * "I checked, send a new close": a deliberate second gesture that lets a new intent go out
+	 * while earlier ones on this position are still unknown. Recorded in the audit log.
+	 */
+	override?: boolean;
 }
 
 export type CloseResult =
@@ -38,7 +64,7 @@ export type CloseResult =
 	| { status: 'filled'; clientOrderId: string; order: Order; message: string }
 	| { status: 'rejected'; clientOrderId: string; message: string }
 	| { status: 'not-placed'; clientOrderId: string; message: string }
-	| { status: 'unconfirmed'; clientOrderId: string; message: string };
+	| { status: 'unknown'; clientOrderId: string; message: string };
 
 export interface GateFeedback {
 	key: string;
@@ -46,27 +72,56 @@ export interface GateFeedback {
 	message: string;
 }
 
+/** A position the gate will not close right now, and why. */
+export interface PositionLock {
+	key: string;
+	/** 'sending' while this tab sends; 'checking' while an intent's outcome is unknown. */
+	state: 'sending' | 'checking';
+	clientOrderIds: string[];
+}
+
 export interface OrderGateOptions {
 	db: PerchDatabase;
+	/** Wall clock for record times (display and audit only). */
 	now?: () => number;
-	/** Give up waiting for the HTTP reply after this long and ask the exchange instead. */
+	/** Abort the HTTP request after this long and ask the exchange instead. */
 	submitTimeoutMs?: number;
-	/** How long to wait for the order to reach a final state. */
+	/** How long `close()` waits for a final state before it answers "unknown" (checks go on). */
 	settleTimeoutMs?: number;
-	/** Queries by client order id after an unclear submit. */
-	queryAttempts?: number;
+	/** First and longest pause between checks by client order id (backoff doubles). */
 	queryIntervalMs?: number;
+	maxQueryIntervalMs?: number;
+	/** Extra wait past the venue's acceptance window before absence counts as proof. */
+	absenceMarginMs?: number;
+	/** Cross-tab news about close records; defaults to a BroadcastChannel where there is one. */
+	channel?: { post(id: string): void; listen(onId: (id: string) => void): () => void } | null;
 }
 
-interface Waiter {
-	latest: Order | null;
-	wake: (() => void) | null;
-}
+const MESSAGES = {
+	sending: 'A close for this position is already being sent.',
+	checking: (ids: string[]) =>
+		`An earlier close of this position (client order id ${ids.join(', ')}) is still being checked with the exchange. Wait for its outcome, or use “I checked, send a new close”.`,
+	otherTab: (ids: string[]) =>
+		`Another Perch tab or window is closing this position (client order id ${ids.join(', ')}); nothing was sent.`
+};
 
-const FINAL = new Set<Order['status']>(['filled', 'canceled', 'rejected']);
+/** Records written before `signedAt` existed: their signature time is only known roughly. */
+const LEGACY_SIGNATURE_SLACK_MS = 5 * 60_000;
+
+const ORDER_FINAL = new Set<Order['status']>(['filled', 'canceled', 'rejected']);
 
 export function positionKey(p: Pick<Position, 'accountId' | 'symbol' | 'side'>): string {
 	return `${p.accountId}:${p.symbol}:${p.side}`;
+}
+
+function recordKey(r: CloseRecord): string {
+	return `${r.accountId}:${r.request.symbol}:${r.request.positionSide}`;
+}
+
+interface Watch {
+	latest: Order | null;
+	wake: (() => void) | null;
+	done: Promise<CloseResult>;
 }
 
 export class OrderGate {
@@ -74,24 +129,54 @@ export class OrderGate {
 	readonly #now: () => number;
 	readonly #submitTimeoutMs: number;
 	readonly #settleTimeoutMs: number;
-	readonly #queryAttempts: number;
 	readonly #queryIntervalMs: number;
-	readonly #inflight = new Map<string, string>();
-	readonly #waiters = new Map<string, Waiter>();
+	readonly #maxQueryIntervalMs: number;
+	readonly #absenceMarginMs: number;
+	/** Positions this tab is sending a close for (the synchronous double-tap guard). */
+	readonly #sending = new Set<string>();
+	/** Intents whose outcome is not final, by client order id (this tab's and other tabs'). */
+	readonly #open = new Map<string, CloseRecord>();
+	/** Reconciliation loops running in this tab, by client order id. */
+	readonly #watches = new Map<string, Watch>();
+	readonly #targets = new Map<string, CloseTarget>();
 	readonly #listeners = new Set<(f: GateFeedback) => void>();
 	readonly #changes = new Set<() => void>();
+	readonly #channel: OrderGateOptions['channel'];
+	#stopChannel: (() => void) | null = null;
 
 	constructor(options: OrderGateOptions) {
 		this.#db = options.db;
 		this.#now = options.now ?? Date.now;
 		this.#submitTimeoutMs = options.submitTimeoutMs ?? 8000;
 		this.#settleTimeoutMs = options.settleTimeoutMs ?? 15000;
-		this.#queryAttempts = options.queryAttempts ?? 4;
 		this.#queryIntervalMs = options.queryIntervalMs ?? 1000;
+		this.#maxQueryIntervalMs = options.maxQueryIntervalMs ?? 15000;
+		this.#absenceMarginMs = options.absenceMarginMs ?? 10_000;
+		this.#channel = options.channel === undefined ? broadcastChannel() : options.channel;
+		this.#stopChannel = this.#channel?.listen((id) => void this.#reload(id)) ?? null;
+	}
+
+	/** Loads every open intent from IndexedDB: their positions are locked until they are final. */
+	async load(): Promise<void> {
+		for (const record of await listOpenCloses(this.#db)) this.#open.set(record.id, record);
+		this.#changed();
+	}
+
+	/** The lock on a position, if any: closes are refused while it holds. */
+	lockOf(key: string): PositionLock | null {
+		if (this.#sending.has(key)) return { key, state: 'sending', clientOrderIds: [] };
+		const ids = this.#openIdsFor(key);
+		return ids.length > 0 ? { key, state: 'checking', clientOrderIds: ids } : null;
+	}
+
+	/** Every locked position, for the UI. */
+	allLocks(): PositionLock[] {
+		const keys = new Set([...this.#sending, ...[...this.#open.values()].map(recordKey)]);
+		return [...keys].map((key) => this.lockOf(key)).filter((lock) => lock !== null);
 	}
 
 	isClosing(key: string): boolean {
-		return this.#inflight.has(key);
+		return this.lockOf(key) !== null;
 	}
 
 	onFeedback(listener: (f: GateFeedback) => void): () => void {
@@ -99,236 +184,472 @@ export class OrderGate {
 		return () => this.#listeners.delete(listener);
 	}
 
-	/** Called when the set of in-flight closes changes (for disabling controls). */
+	/** Called when the set of locked positions changes (for disabling controls). */
 	onChange(listener: () => void): () => void {
 		this.#changes.add(listener);
 		return () => this.#changes.delete(listener);
 	}
 
+	/**
+	 * An unlocked account: the gate can now send for it and reconcile its open intents (after a
+	 * reload, an unlock, or a reconnect, call `reconcile`). Returns the detach function.
+	 */
+	attach(target: CloseTarget): () => void {
+		this.#targets.set(target.accountId, target);
+		this.reconcile(target.accountId);
+		return () => {
+			if (this.#targets.get(target.accountId) === target) this.#targets.delete(target.accountId);
+		};
+	}
+
+	/** Asks the exchange about every open intent of the account (unlock, stream reconnect). */
+	reconcile(accountId: string): void {
+		for (const record of this.#open.values()) {
+			if (record.accountId === accountId && !this.#watches.has(record.id)) {
+				void this.#watch(record.id);
+			}
+		}
+	}
+
 	/** Every order report from a private stream goes through here. */
 	observeOrder(order: Order): void {
-		if (!order.clientOrderId) return;
-		const waiter = this.#waiters.get(order.clientOrderId);
-		if (!waiter) return;
-		waiter.latest = order;
-		waiter.wake?.();
+		const id = order.clientOrderId;
+		if (!id) return;
+		const watch = this.#watches.get(id);
+		if (watch) {
+			// A late, older report never replaces a final one.
+			if (!isFinalOrder(watch.latest)) watch.latest = order;
+			watch.wake?.();
+		} else if (ORDER_FINAL.has(order.status)) {
+			// A late report about an intent this tab is not watching: the record follows it.
+			void this.#lateReport(id, order);
+		}
 	}
 
-	plan(intent: Pick<CloseIntent, 'position' | 'instrument' | 'fraction'>) {
-		return planClose(intent);
+	/** Stops listening to other tabs (tests, teardown). */
+	dispose(): void {
+		this.#stopChannel?.();
+		this.#stopChannel = null;
 	}
 
-	async close(intent: CloseIntent): Promise<CloseResult> {
-		const key = positionKey(intent.position);
+	async close(target: CloseTarget, confirmed: ConfirmedClose): Promise<CloseResult> {
+		const plan = confirmed.plan;
+		const key = positionKey({
+			accountId: target.accountId,
+			symbol: plan.symbol,
+			side: plan.positionSide
+		});
 		// Synchronous checks first, so a double tap cannot slip between two awaits.
-		if (this.#inflight.has(key)) {
-			return { status: 'refused', reason: 'A close for this position is already in flight.' };
-		}
-		if (!intent.streamLive) {
-			return {
-				status: 'refused',
-				reason: 'The private stream is not live, so positions may be stale; not sending a close.'
-			};
-		}
-		const planned = planClose(intent);
-		if (!planned.ok) return { status: 'refused', reason: planned.reason };
-		const plan = planned.order;
-		if (intent.expectedSize !== undefined && intent.expectedSize !== plan.size) {
-			return {
-				status: 'refused',
-				reason: `The position changed (now ${plan.size} contracts to close, not ${intent.expectedSize}); review and confirm again.`
-			};
-		}
-		const clientOrderId = intent.adapter.newClientOrderId();
-		this.#inflight.set(key, clientOrderId);
+		if (this.#sending.has(key)) return refused(MESSAGES.sending);
+		if (!this.#targets.has(target.accountId)) return refused('The account is locked.');
+		const openIds = this.#openIdsFor(key);
+		if (openIds.length > 0 && !confirmed.override) return refused(MESSAGES.checking(openIds));
+		this.#sending.add(key);
 		this.#changed();
-		const waiter: Waiter = { latest: null, wake: null };
-		this.#waiters.set(clientOrderId, waiter);
-		const description = describeClose(plan, { accountLabel: intent.accountLabel });
 		try {
-			await recordCloseIntent(this.#db, this.#record(intent, plan, clientOrderId));
-			this.#feedback(key, 'info', `Sending: ${description}`);
-			return await this.#send(intent, plan, clientOrderId, waiter, key);
+			const ready = await this.#checkLive(target, confirmed);
+			if (typeof ready === 'string') return this.#refuse(key, ready);
+			return await this.#recordAndSend(target, ready, confirmed, key, openIds);
 		} catch (error) {
-			const message = `Close not sent: ${errorText(error)}`;
-			this.#feedback(key, 'error', message);
-			return { status: 'refused', reason: message };
+			return this.#refuse(key, `Close not sent: ${errorText(error)}`);
 		} finally {
-			this.#waiters.delete(clientOrderId);
-			this.#inflight.delete(key);
+			this.#sending.delete(key);
 			this.#changed();
 		}
 	}
 
-	async #send(
-		intent: CloseIntent,
-		plan: ClosePlan,
-		clientOrderId: string,
-		waiter: Waiter,
-		key: string
-	): Promise<CloseResult> {
-		const { adapter, creds } = intent;
-		let orderId: string | undefined;
-		try {
-			const submitted = await withTimeout(
-				adapter.submitClose(creds, {
-					symbol: plan.symbol,
-					positionSide: plan.positionSide,
-					size: plan.size,
-					marginMode: plan.marginMode,
-					clientOrderId
-				}),
-				this.#submitTimeoutMs
-			);
-			orderId = submitted.orderId;
-			await this.#update(clientOrderId, 'sent', { orderId, at: this.#now() });
-		} catch (error) {
-			if (error instanceof ExchangeError && answeredByExchange(error)) {
-				const message = `Rejected: ${error.message}`;
-				await this.#update(clientOrderId, 'rejected', {
-					error: error.message,
-					errorCode: error.code,
-					at: this.#now()
-				});
-				this.#feedback(key, 'error', message);
-				return { status: 'rejected', clientOrderId, message };
-			}
-			// The request may or may not have reached the exchange (or it did, twice: a 'duplicate'
-			// means a transport-level retry of this same intent): ask before doing anything else.
-			await this.#update(clientOrderId, 'unknown', { error: errorText(error), at: this.#now() });
-			this.#feedback(key, 'info', 'No clear reply; asking the exchange about this close…');
-			const found = waiter.latest ?? (await this.#query(intent, plan.symbol, clientOrderId));
-			if (!found) {
-				const message = `Not placed: the exchange has no order ${clientOrderId} (${errorText(error)}). Nothing was re-sent.`;
-				await this.#update(clientOrderId, 'rejected', { error: message, at: this.#now() });
-				this.#feedback(key, 'error', message);
-				return { status: 'not-placed', clientOrderId, message };
-			}
-			waiter.latest ??= found;
-			orderId = found.orderId;
-			await this.#update(clientOrderId, 'sent', { orderId, at: this.#now() });
+	/**
+	 * Proves the stream answers, then re-plans from the live position: the order sent is the one
+	 * the user confirmed, or nothing is sent.
+	 */
+	async #checkLive(target: CloseTarget, confirmed: ConfirmedClose): Promise<ClosePlan | string> {
+		const problem = await target.probe();
+		if (problem !== null) {
+			return `Not sent: the private stream is not live (${problem}), so positions may be stale.`;
 		}
-		return this.#settle(intent, plan, clientOrderId, waiter, key);
+		const { plan } = confirmed;
+		const live = target.livePosition(plan.symbol, plan.positionSide);
+		if (!live)
+			return `The ${plan.symbol} ${plan.positionSide} position is no longer open; nothing was sent.`;
+		const instrument = target.instrument(plan.symbol);
+		if (!instrument) return `No contract details for ${plan.symbol} yet; nothing was sent.`;
+		const planned = planClose({ position: live, instrument, fraction: confirmed.fraction });
+		if (!planned.ok) return `${planned.reason}; nothing was sent.`;
+		const change = difference(plan, planned.order);
+		if (change) {
+			return `The position changed since you confirmed (${change}); nothing was sent. Review and confirm again.`;
+		}
+		return planned.order;
 	}
 
-	/** Waits for a final state from the stream, asking the exchange if the stream stays quiet. */
-	async #settle(
-		intent: CloseIntent,
+	async #recordAndSend(
+		target: CloseTarget,
 		plan: ClosePlan,
-		clientOrderId: string,
-		waiter: Waiter,
-		key: string
+		confirmed: ConfirmedClose,
+		key: string,
+		openIds: string[]
 	): Promise<CloseResult> {
-		const deadline = this.#now() + this.#settleTimeoutMs;
-		while (!isFinal(waiter.latest) && this.#now() < deadline) {
-			await new Promise<void>((resolve) => {
-				const timer = setTimeout(resolve, this.#queryIntervalMs * 2);
-				waiter.wake = () => {
-					clearTimeout(timer);
-					resolve();
-				};
-			});
-			waiter.wake = null;
-			if (!isFinal(waiter.latest)) {
-				const polled = await this.#safeFind(intent, plan.symbol, clientOrderId);
-				if (polled && !isFinal(waiter.latest)) waiter.latest = polled;
+		const clientOrderId = target.adapter.newClientOrderId();
+		const record = this.#record(target, plan, confirmed, clientOrderId, openIds);
+		try {
+			await recordCloseIntent(this.#db, record, { override: confirmed.override });
+		} catch (error) {
+			if (error instanceof CloseInFlightError) {
+				for (const id of error.openIds) void this.#reload(id);
+				return this.#refuse(key, MESSAGES.otherTab(error.openIds));
+			}
+			throw error;
+		}
+		this.#open.set(record.id, record);
+		this.#channel?.post(record.id);
+		const description = describeClose(plan, { accountLabel: target.accountLabel });
+		this.#feedback(key, 'info', `Sending: ${description}`);
+		const watch = this.#startWatch(record.id, () => this.#send(target, record, key));
+		return this.#awaitOutcome(watch, record, key);
+	}
+
+	/** Sends the intent; a timestamp rejection re-measures the clock and sends it once more. */
+	async #send(target: CloseTarget, record: CloseRecord, key: string): Promise<CloseResult> {
+		const { adapter, creds } = target;
+		let signedAt = record.signedAt ?? adapter.serverNow();
+		for (let attempt = 0; ; attempt++) {
+			const abort = new AbortController();
+			const timer = setTimeout(() => abort.abort(), this.#submitTimeoutMs);
+			try {
+				const sent = adapter.submitClose(creds, requestOf(record), {
+					timestamp: signedAt,
+					signal: abort.signal
+				});
+				// Also stop waiting ourselves: a transport that ignores the abort must not hang a close.
+				const submitted = await untilAborted(sent, abort.signal, this.#submitTimeoutMs);
+				await this.#update(record.id, {
+					state: 'sent',
+					outcome: { orderId: submitted.orderId, at: this.#now() }
+				});
+				return this.#follow(record, key, true);
+			} catch (error) {
+				if (error instanceof ExchangeError && error.kind === 'clock-skew' && attempt === 0) {
+					// Not executed: the exchange refused the timestamp. Re-measure, then the same
+					// intent with the same client order id goes once more, newly signed.
+					const remeasured = await this.#remeasure(adapter);
+					if (remeasured) {
+						signedAt = adapter.serverNow();
+						await this.#update(record.id, { state: 'pending', signedAt, at: this.#now() });
+						this.#feedback(
+							key,
+							'info',
+							'The exchange refused the timestamp; re-measured its clock and sending the same close again.'
+						);
+						continue;
+					}
+				}
+				if (error instanceof ExchangeError && answeredByExchange(error)) {
+					return this.#finishRejected(target, record, key, error);
+				}
+				// It may or may not have reached the exchange ('duplicate': it did): ask, never re-send.
+				await this.#update(record.id, {
+					state: 'unknown',
+					outcome: { error: errorText(error), at: this.#now() }
+				});
+				this.#feedback(
+					key,
+					'info',
+					`No clear reply (${errorText(error)}); checking with the exchange, client order id ${record.id}…`
+				);
+				return this.#follow(record, key, false);
+			} finally {
+				clearTimeout(timer);
 			}
 		}
-		const order = waiter.latest;
-		if (!order || !isFinal(order)) {
-			const message = 'Sent, but not confirmed yet: check the position before acting again.';
-			await this.#update(clientOrderId, 'unknown', { error: message, at: this.#now() }, order);
-			this.#feedback(key, 'error', message);
-			return { status: 'unconfirmed', clientOrderId, message };
+	}
+
+	/**
+	 * Follows an intent to a final state: the order stream wakes it, queries by client order id
+	 * run with backoff. `acknowledged` means the exchange accepted the request, so it cannot be
+	 * "not placed". Stops (still open) when the account is locked; unlock resumes it.
+	 */
+	async #follow(record: CloseRecord, key: string, acknowledged: boolean): Promise<CloseResult> {
+		const watch = this.#watches.get(record.id);
+		let pause = this.#queryIntervalMs;
+		// Fresh from the exchange: the stream usually reports first, so the first query waits.
+		let skipQuery = acknowledged;
+		let lastStatus: Order['status'] | null = null;
+		for (;;) {
+			const target = this.#targets.get(record.accountId);
+			if (!target) {
+				return {
+					status: 'unknown',
+					clientOrderId: record.id,
+					message: `Close ${record.id} is unconfirmed; Perch checks it again after unlock.`
+				};
+			}
+			let order = watch?.latest ?? null;
+			if (!isFinalOrder(order) && !skipQuery) {
+				const found = await this.#find(target, record);
+				if (found && found !== 'error') {
+					const streamed = watch?.latest ?? null;
+					order = isFinalOrder(streamed) ? streamed : found;
+					acknowledged = true;
+				} else if (found === null && !acknowledged && (await this.#absenceProven(target, record))) {
+					return this.#finishNotPlaced(target, record, key);
+				}
+			}
+			skipQuery = false;
+			if (isFinalOrder(order)) return this.#finishFinal(target, record, key, order);
+			if (order && order.status !== lastStatus) {
+				lastStatus = order.status;
+				await this.#update(record.id, { state: 'sent', order });
+			}
+			await this.#sleep(watch, pause);
+			pause = Math.min(pause * 2, this.#maxQueryIntervalMs);
 		}
-		const outcome: CloseOutcome = {
+	}
+
+	async #find(target: CloseTarget, record: CloseRecord): Promise<Order | null | 'error'> {
+		try {
+			return await target.adapter.findOrder(target.creds, record.request.symbol, record.id);
+		} catch {
+			return 'error';
+		}
+	}
+
+	/**
+	 * Absence is proof only once the request can no longer be accepted: the exchange's own clock
+	 * (measured now) is past the signed time plus the venue's window, and a last look by client
+	 * order id still finds nothing.
+	 */
+	async #absenceProven(target: CloseTarget, record: CloseRecord): Promise<boolean> {
+		const { adapter } = target;
+		const signedAt = record.signedAt ?? record.createdAt + LEGACY_SIGNATURE_SLACK_MS;
+		const deadline = signedAt + adapter.acceptanceWindowMs + this.#absenceMarginMs;
+		if (adapter.serverNow() <= deadline) return false;
+		if (!(await this.#remeasure(adapter)) || adapter.serverNow() <= deadline) return false;
+		const again = await this.#find(target, record);
+		return again === null;
+	}
+
+	async #remeasure(adapter: ExchangeAdapter): Promise<boolean> {
+		try {
+			await adapter.serverTime();
+			return true;
+		} catch {
+			return false;
+		}
+	}
+
+	#startWatch(id: string, run: () => Promise<CloseResult>): Watch {
+		const watch: Watch = { latest: null, wake: null, done: Promise.resolve(null as never) };
+		this.#watches.set(id, watch);
+		watch.done = run()
+			.catch(async (error: unknown): Promise<CloseResult> => {
+				// Storage or a bug failed the loop: the intent stays open and is checked again later.
+				const message = `Close ${id} is unconfirmed (${errorText(error)}); check the position before acting again.`;
+				return { status: 'unknown', clientOrderId: id, message };
+			})
+			.finally(() => {
+				if (this.#watches.get(id) === watch) this.#watches.delete(id);
+			});
+		return watch;
+	}
+
+	/** Reconciles one open intent in the background (after a reload, unlock or reconnect). */
+	#watch(id: string): Promise<CloseResult> {
+		const record = this.#open.get(id);
+		const target = record && this.#targets.get(record.accountId);
+		if (!record || !target) return Promise.resolve(refused('not open'));
+		const key = recordKey(record);
+		const acknowledged = record.state === 'sent' && record.outcome?.orderId !== undefined;
+		return this.#startWatch(id, () => this.#follow(record, key, acknowledged)).done;
+	}
+
+	async #awaitOutcome(watch: Watch, record: CloseRecord, key: string): Promise<CloseResult> {
+		let timer: ReturnType<typeof setTimeout> | undefined;
+		const waited = new Promise<null>((resolve) => {
+			timer = setTimeout(() => resolve(null), this.#settleTimeoutMs);
+		});
+		const result = await Promise.race([watch.done, waited]);
+		clearTimeout(timer);
+		if (result) return result;
+		const message = `Sent, not confirmed yet: Perch keeps checking with the exchange (client order id ${record.id}). The position stays locked until the exchange answers.`;
+		this.#feedback(key, 'info', message);
+		return { status: 'unknown', clientOrderId: record.id, message };
+	}
+
+	async #finishFinal(
+		target: CloseTarget,
+		record: CloseRecord,
+		key: string,
+		order: Order
+	): Promise<CloseResult> {
+		const base = {
 			orderId: order.orderId,
 			filledSize: order.filledSize,
 			avgFillPrice: order.avgFillPrice,
 			at: this.#now()
 		};
 		if (order.status === 'filled') {
-			const summary = await this.#fillSummary(intent, plan.symbol, order.orderId);
-			if (summary) {
-				outcome.realizedPnl = summary.realizedPnl;
-				outcome.fees = summary.fees;
-			}
-			const settle = intent.instrument.settle;
+			const summary = await this.#fillSummary(target, record.request.symbol, order.orderId);
+			const outcome = summary
+				? { ...base, realizedPnl: summary.realizedPnl, fees: summary.fees }
+				: base;
+			const settle = target.instrument(record.request.symbol)?.settle;
 			const pnl = summary
-				? `, realized PnL ${summary.realizedPnl} ${settle} (fees ${summary.fees})`
+				? `, realized PnL ${summary.realizedPnl}${settle ? ` ${settle}` : ''} (fees ${summary.fees})`
 				: '';
-			const message = `Filled ${order.filledSize} ${plan.symbol} at ${order.avgFillPrice}${pnl}`;
-			await this.#update(clientOrderId, 'confirmed', outcome, order);
+			const message = `Filled ${order.filledSize} ${record.request.symbol} at ${order.avgFillPrice}${pnl}`;
+			await this.#settleRecord(target, record.id, {
+				state: 'confirmed',
+				outcome,
+				order,
+				at: this.#now()
+			});
 			this.#feedback(key, 'success', message);
-			return { status: 'filled', clientOrderId, order, message };
+			return { status: 'filled', clientOrderId: record.id, order, message };
 		}
-		const message = `The exchange ${order.status === 'canceled' ? 'canceled' : 'rejected'} the close (filled ${order.filledSize || '0'}).`;
-		await this.#update(clientOrderId, 'rejected', { ...outcome, error: message }, order);
+		const verb = order.status === 'canceled' ? 'canceled' : 'rejected';
+		const message = `The exchange ${verb} the close (filled ${order.filledSize || '0'}).`;
+		await this.#settleRecord(target, record.id, {
+			state: 'rejected',
+			outcome: { ...base, error: message },
+			order,
+			at: this.#now()
+		});
 		this.#feedback(key, 'error', message);
-		return { status: 'rejected', clientOrderId, message };
+		return { status: 'rejected', clientOrderId: record.id, message };
 	}
 
-	async #query(intent: CloseIntent, symbol: string, clientOrderId: string): Promise<Order | null> {
-		for (let attempt = 0; attempt < this.#queryAttempts; attempt++) {
-			if (attempt > 0) await sleep(this.#queryIntervalMs);
-			try {
-				return await intent.adapter.findOrder(intent.creds, symbol, clientOrderId);
-			} catch {
-				// The network is still unhappy: try again; never re-send the order itself.
-			}
-		}
-		throw new Error(
-			`could not reach the exchange to check order ${clientOrderId}; check the position before acting again`
-		);
+	async #finishRejected(
+		target: CloseTarget,
+		record: CloseRecord,
+		key: string,
+		error: ExchangeError
+	): Promise<CloseResult> {
+		const message = `Rejected: ${error.message}`;
+		await this.#settleRecord(target, record.id, {
+			state: 'rejected',
+			outcome: { error: error.message, errorCode: error.code, at: this.#now() },
+			at: this.#now()
+		});
+		this.#feedback(key, 'error', message);
+		return { status: 'rejected', clientOrderId: record.id, message };
+	}
+
+	async #finishNotPlaced(
+		target: CloseTarget,
+		record: CloseRecord,
+		key: string
+	): Promise<CloseResult> {
+		const message = `Not placed: the exchange has no order ${record.id}, and its signature expired, so it can no longer be accepted. Nothing was re-sent.`;
+		await this.#settleRecord(target, record.id, {
+			state: 'not-placed',
+			outcome: { error: message, at: this.#now() },
+			at: this.#now()
+		});
+		this.#feedback(key, 'error', message);
+		return { status: 'not-placed', clientOrderId: record.id, message };
+	}
+
+	async #settleRecord(target: CloseTarget, id: string, update: CloseUpdate): Promise<void> {
+		await this.#update(id, update);
+		target.settled?.();
 	}
 
 	/** Best effort: the exchange's realized PnL for the fills; the close is final without it. */
-	async #fillSummary(intent: CloseIntent, symbol: string, orderId: string) {
+	async #fillSummary(target: CloseTarget, symbol: string, orderId: string) {
+		let timer: ReturnType<typeof setTimeout> | undefined;
 		try {
-			return await withTimeout(
-				intent.adapter.fillSummary(intent.creds, symbol, orderId),
-				this.#submitTimeoutMs
-			);
+			return await Promise.race([
+				target.adapter.fillSummary(target.creds, symbol, orderId),
+				new Promise<null>(
+					(resolve) => (timer = setTimeout(() => resolve(null), this.#submitTimeoutMs))
+				)
+			]);
 		} catch {
 			return null;
+		} finally {
+			clearTimeout(timer);
 		}
 	}
 
-	async #safeFind(intent: CloseIntent, symbol: string, id: string): Promise<Order | null> {
-		try {
-			return await intent.adapter.findOrder(intent.creds, symbol, id);
-		} catch {
-			return null;
-		}
+	async #lateReport(id: string, order: Order): Promise<void> {
+		const record = await getClose(this.#db, id);
+		if (!record || record.order?.status === order.status) return;
+		const state = order.status === 'filled' ? 'confirmed' : 'rejected';
+		if (record.state === state) return;
+		await this.#update(id, { state, order, at: this.#now() });
+		this.#targets.get(record.accountId)?.settled?.();
 	}
 
-	#record(intent: CloseIntent, plan: ClosePlan, clientOrderId: string): CloseRecord {
+	#record(
+		target: CloseTarget,
+		plan: ClosePlan,
+		confirmed: ConfirmedClose,
+		clientOrderId: string,
+		openIds: string[]
+	): CloseRecord {
 		const at = this.#now();
-		return {
+		const record: CloseRecord = {
 			id: clientOrderId,
-			accountId: intent.accountId,
+			accountId: target.accountId,
 			createdAt: at,
 			updatedAt: at,
 			state: 'pending',
+			signedAt: target.adapter.serverNow(),
 			request: {
-				venue: intent.adapter.venue,
+				venue: target.adapter.venue,
 				symbol: plan.symbol,
 				positionSide: plan.positionSide,
 				orderSide: plan.side,
 				size: plan.size,
 				type: 'market',
-				fraction: String(intent.fraction)
+				marginMode: plan.marginMode,
+				fraction: String(confirmed.fraction)
 			}
 		};
+		if (confirmed.override) record.overrides = openIds;
+		return record;
 	}
 
-	async #update(
-		id: string,
-		state: CloseRecord['state'],
-		outcome: CloseOutcome,
-		order?: Order | null
-	): Promise<void> {
-		await updateClose(this.#db, id, { state, outcome, order: order ?? undefined, at: this.#now() });
+	async #update(id: string, update: Omit<CloseUpdate, 'at'> & { at?: number }): Promise<void> {
+		const next = await updateClose(this.#db, id, { ...update, at: update.at ?? this.#now() });
+		this.#track(next);
+		this.#channel?.post(id);
+	}
+
+	#track(record: CloseRecord): void {
+		const wasOpen = this.#open.has(record.id);
+		if (isFinalClose(record)) this.#open.delete(record.id);
+		else this.#open.set(record.id, record);
+		if (wasOpen !== this.#open.has(record.id)) this.#changed();
+	}
+
+	/** Another tab changed a record: follow it, so its lock shows here too. */
+	async #reload(id: string): Promise<void> {
+		const record = await getClose(this.#db, id);
+		if (record) this.#track(record);
+	}
+
+	#openIdsFor(key: string): string[] {
+		const ids: string[] = [];
+		for (const record of this.#open.values()) if (recordKey(record) === key) ids.push(record.id);
+		return ids;
+	}
+
+	#sleep(watch: Watch | undefined, ms: number): Promise<void> {
+		return new Promise<void>((resolve) => {
+			const timer = setTimeout(done, ms);
+			function done() {
+				clearTimeout(timer);
+				if (watch) watch.wake = null;
+				resolve();
+			}
+			if (watch) watch.wake = done;
+		});
+	}
+
+	#refuse(key: string, reason: string): CloseResult {
+		this.#feedback(key, 'error', reason);
+		return refused(reason);
 	}
 
 	#feedback(key: string, tone: GateFeedback['tone'], message: string): void {
@@ -345,6 +666,30 @@ export class OrderGate {
 	}
 }
 
+function refused(reason: string): CloseResult {
+	return { status: 'refused', reason };
+}
+
+function requestOf(record: CloseRecord) {
+	return {
+		symbol: record.request.symbol,
+		positionSide: record.request.positionSide,
+		size: record.request.size,
+		marginMode: record.request.marginMode ?? 'cross',
+		clientOrderId: record.id
+	};
+}
+
+/** What differs between the confirmed order and the one the live position asks for, in words. */
+function difference(confirmed: ClosePlan, live: ClosePlan): string | null {
+	if (confirmed.side !== live.side) return `side now ${live.side}, not ${confirmed.side}`;
+	if (confirmed.size !== live.size) return `now ${live.size} to close, not ${confirmed.size}`;
+	if (confirmed.marginMode !== live.marginMode) {
+		return `margin mode now ${live.marginMode}, not ${confirmed.marginMode}`;
+	}
+	return null;
+}
+
 /** The exchange answered and said no: the order was not placed. */
 function answeredByExchange(e: ExchangeError): boolean {
 	return (
@@ -356,37 +701,49 @@ function answeredByExchange(e: ExchangeError): boolean {
 	);
 }
 
-function isFinal(order: Order | null): order is Order {
-	return order !== null && FINAL.has(order.status);
+type FinalOrder = Order & { status: 'filled' | 'canceled' | 'rejected' };
+
+function isFinalOrder(order: Order | null): order is FinalOrder {
+	return order !== null && ORDER_FINAL.has(order.status);
 }
 
 function errorText(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
 }
 
-function sleep(ms: number): Promise<void> {
-	return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-class TimeoutError extends Error {
-	constructor(ms: number) {
-		super(`no reply within ${Math.round(ms / 1000)} s`);
-		this.name = 'TimeoutError';
-	}
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, ms: number): Promise<T> {
 	return new Promise<T>((resolve, reject) => {
-		const timer = setTimeout(() => reject(new TimeoutError(ms)), ms);
+		const onAbort = () =>
+			reject(new Error(`no reply within ${ms / 1000} s; the request was abandoned`));
+		if (signal.aborted) return onAbort();
+		signal.addEventListener('abort', onAbort, { once: true });
 		promise.then(
-			(v) => {
-				clearTimeout(timer);
-				resolve(v);
+			(value) => {
+				signal.removeEventListener('abort', onAbort);
+				resolve(value);
 			},
-			(e: unknown) => {
-				clearTimeout(timer);
-				reject(e instanceof Error ? e : new Error(String(e)));
+			(error: unknown) => {
+				signal.removeEventListener('abort', onAbort);
+				reject(error instanceof Error ? error : new Error(String(error)));
 			}
 		);
 	});
+}
+
+function broadcastChannel(): OrderGateOptions['channel'] {
+	if (typeof BroadcastChannel === 'undefined') return null;
+	const channel = new BroadcastChannel('perch-closes');
+	return {
+		post: (id) => channel.postMessage(id),
+		listen(onId) {
+			const handler = (e: MessageEvent) => {
+				if (typeof e.data === 'string') onId(e.data);
+			};
+			channel.addEventListener('message', handler);
+			return () => {
+				channel.removeEventListener('message', handler);
+				channel.close();
+			};
+		}
+	};
 }

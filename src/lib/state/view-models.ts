@@ -42,6 +42,11 @@ export interface PositionView {
 	updatedAt: number;
 	/** A close for this position is in flight: its controls stay disabled until it is final. */
 	closing: boolean;
+	/**
+	 * The outcome of an earlier close is unknown: Perch is checking with the exchange about these
+	 * client order ids, and only an explicit override may send a new close.
+	 */
+	checking: string[];
 }
 
 export interface BalanceView {
@@ -99,8 +104,10 @@ export interface CloseAuditView {
 	description: string;
 	/** The request as sent, without credentials: JSON text. */
 	request: string;
-	state: 'pending' | 'sent' | 'confirmed' | 'rejected' | 'unknown';
+	state: 'pending' | 'sent' | 'confirmed' | 'rejected' | 'not-placed' | 'unknown';
 	outcome: string;
+	/** Earlier unresolved intents this one deliberately overrode (“I checked, send a new close”). */
+	overrides: string[];
 }
 
 /** Feedback for the latest close of a position, shown next to it. */

@@ -17,6 +17,8 @@ export interface PositionContext {
 	mark: { price: string; at: number } | undefined;
 	funding: FundingState | undefined;
 	closing: boolean;
+	/** Client order ids whose outcome is still being checked with the exchange. */
+	checking?: string[];
 	now: number;
 }
 
@@ -73,7 +75,8 @@ export function positionView(p: Position, ctx: PositionContext): PositionView {
 		settle: ctx.instrument?.settle ?? 'USDT',
 		priceDecimals: stepDecimals(ctx.instrument?.priceTick),
 		updatedAt: p.updatedAt,
-		closing: ctx.closing
+		closing: ctx.closing,
+		checking: ctx.checking ?? []
 	};
 }
 

@@ -11,6 +11,7 @@ import {
 	type CloseOrderRequest,
 	type FillSummary,
 	type Order,
+	type SubmitOptions,
 	type SubmittedOrder
 } from '$lib/exchanges/types';
 import { addDecimals } from '$lib/domain/decimal';
@@ -127,9 +128,19 @@ export class BitmartAccountApi {
 		};
 	}
 
-	async submitClose(creds: AccountCredentials, req: CloseOrderRequest): Promise<SubmittedOrder> {
+	async submitClose(
+		creds: AccountCredentials,
+		req: CloseOrderRequest,
+		options: SubmitOptions = {}
+	): Promise<SubmittedOrder> {
 		const body = closeOrderBody(req);
-		const data = await this.#post(creds, PATHS.submitOrder, { ...body });
+		const data = await this.#rest.privateRequest<unknown>(
+			'POST',
+			PATHS.submitOrder,
+			{ ...body },
+			toBitmartCredentials(creds),
+			options
+		);
 		const orderId = this.#read(PATHS.submitOrder, () =>
 			reqString(asObject(data, 'data'), 'order_id')
 		);

@@ -58,6 +58,10 @@ export class BitmartAccountStream implements AccountStream {
 		return this.#socket.status;
 	}
 
+	probe(options?: { maxSilenceMs?: number; timeoutMs?: number }): Promise<string | null> {
+		return this.#socket.probe(options);
+	}
+
 	close(): void {
 		for (const stop of this.#stops) stop();
 		this.#listeners.clear();

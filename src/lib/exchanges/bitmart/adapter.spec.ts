@@ -283,17 +283,27 @@ describe('BitMart market stream', () => {
 
 describe('BitMart adapter REST', () => {
 	it('measures server time into the clock it owns', async () => {
+		// The round trip is timed on the monotonic clock; the wall clock only dates it.
 		const times = [1_000, 1_100];
+		let wall = 1_100;
+		let mono = 0;
 		const adapter = createBitmartAdapter({
 			endpoints,
-			now: () => times.shift() ?? 2_000,
+			now: () => wall,
+			monotonicNow: () => (mono = times.shift() ?? mono),
 			fetch: (async () =>
 				new Response(
 					JSON.stringify({ code: 1000, message: 'Ok', data: { server_time: 5_050 } })
 				)) as typeof fetch
 		});
 		expect(await adapter.serverTime()).toEqual({ offsetMs: 4_000, rttMs: 100, measuredAt: 1_100 });
+		wall = 2_000;
+		mono = 2_000;
 		expect(adapter.clock.now()).toBe(6_000);
+		// A wall-clock step does not move the server time the adapter signs with.
+		wall += 3_600_000;
+		expect(adapter.clock.now()).toBe(6_000);
+		expect(adapter.clock.offsetMs).toBe(4_000 - 3_600_000);
 	});
 
 	it('asks for candles in seconds although the adapter speaks ms', async () => {

@@ -33,8 +33,10 @@ export interface BitmartAdapterOptions {
 	 * in-page socket needs no network, so it turns this off and keeps working offline.
 	 */
 	watchEnvironment?: boolean;
-	/** The local clock; injectable for tests. */
+	/** The device's wall clock, Unix ms: for times shown or stored. Injectable for tests. */
 	now?: () => number;
+	/** The clock intervals and timeouts are measured on (default performance.now). */
+	monotonicNow?: () => number;
 }
 
 /** The adapter, plus the clock and REST client the account calls sign with. */
@@ -46,7 +48,8 @@ export interface BitmartAdapter extends ExchangeAdapter {
 export function createBitmartAdapter(opts: BitmartAdapterOptions): BitmartAdapter {
 	const venue = opts.venue ?? 'bitmart';
 	const now = opts.now ?? (() => Date.now());
-	const clock = new ServerClock({ now });
+	const monotonicNow = opts.monotonicNow ?? (() => performance.now());
+	const clock = new ServerClock({ now, monotonicNow });
 	const rest = new BitmartRest({ baseUrl: opts.endpoints.rest, fetch: opts.fetch, clock, venue });
 	const account = new BitmartAccountApi(rest, opts.endpoints.rest, now);
 
@@ -57,14 +60,16 @@ export function createBitmartAdapter(opts: BitmartAdapterOptions): BitmartAdapte
 		rest,
 		instruments: () => rest.contractDetails(),
 		async serverTime(): Promise<ServerTime> {
-			const sentAt = now();
+			// The round trip is timed on the monotonic clock: a wall-clock step mid-request must
+			// not skew the sample. Only the time of the measurement is shown, so it is wall time.
+			const sentAt = monotonicNow();
 			const serverTime = await rest.systemTime();
-			const receivedAt = now();
+			const receivedAt = monotonicNow();
 			clock.addSample(sentAt, serverTime, receivedAt);
 			return {
 				offsetMs: clock.offsetMs,
 				rttMs: clock.rttMs ?? receivedAt - sentAt,
-				measuredAt: receivedAt
+				measuredAt: now()
 			};
 		},
 		fundingHistory: (symbol, limit) => rest.fundingRateHistory(symbol, limit),
@@ -78,7 +83,9 @@ export function createBitmartAdapter(opts: BitmartAdapterOptions): BitmartAdapte
 				factory: opts.socketFactory,
 				watchEnvironment: opts.watchEnvironment,
 				now,
-				name: `${venue} market`
+				monotonicNow,
+				name: `${venue} market`,
+				label: 'The market stream'
 			});
 			return new BitmartMarketStream(socket, now);
 		},
@@ -92,12 +99,17 @@ export function createBitmartAdapter(opts: BitmartAdapterOptions): BitmartAdapte
 				factory: opts.socketFactory,
 				watchEnvironment: opts.watchEnvironment,
 				now,
-				name: `${venue} account`
+				monotonicNow,
+				name: `${venue} account`,
+				label: 'The private stream'
 			});
 			return new BitmartAccountStream(socket, creds.accountId, now);
 		},
+		serverNow: () => clock.now(),
+		// Docs: X-BM-TIMESTAMP must be within a minute of the server's time (else 30007).
+		acceptanceWindowMs: 60_000,
 		newClientOrderId,
-		submitClose: (creds, req) => account.submitClose(creds, req),
+		submitClose: (creds, req, options) => account.submitClose(creds, req, options),
 		findOrder: (creds, symbol, clientOrderId) => account.findOrder(creds, symbol, clientOrderId),
 		fillSummary: (creds, symbol, orderId) => account.fillSummary(creds, symbol, orderId),
 		cancelOrder: (creds, symbol, orderId) => account.cancelOrder(creds, symbol, orderId),

@@ -183,6 +183,15 @@ export function networkError(url: string, cause: unknown): ExchangeError {
 	return new ExchangeError(`The request to ${hostOf(url)} failed${reason}.`, undefined, 'network');
 }
 
+/** Perch gave up waiting and aborted the request: whether it arrived is unknown. */
+export function abortedError(url: string): ExchangeError {
+	return new ExchangeError(
+		`No reply from ${hostOf(url)} in time; the request was abandoned.`,
+		undefined,
+		'network'
+	);
+}
+
 export function badResponseError(url: string, detail: string): ExchangeError {
 	return new ExchangeError(
 		`${hostOf(url)} sent a response Perch cannot read: ${detail}.`,

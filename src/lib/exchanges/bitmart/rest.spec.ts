@@ -184,8 +184,8 @@ describe('BitmartRest.privateRequest', () => {
 
 	it('signs a POST over the exact JSON body, timestamped by the server clock', async () => {
 		const { fetchFn, calls } = fakeFetch(ok({ order_id: 42 }));
-		const clock = new ServerClock({ now: () => 1700000000000 });
-		clock.addSample(0, 1_250, 100); // server 1200 ms ahead
+		const clock = new ServerClock({ now: () => 1700000000000, monotonicNow: () => 100 });
+		clock.addSample(0, 1700000001150, 100); // server 1200 ms ahead
 		const rest = new BitmartRest({ baseUrl: BASE, fetch: fetchFn, clock });
 		const params = {
 			symbol: 'BTCUSDT',

@@ -13,7 +13,13 @@ import type {
 	VenueId
 } from '$lib/exchanges/types';
 import type { ServerClock } from '$lib/net/clock';
-import { badResponseError, bitmartError, networkError, unreachableError } from './errors';
+import {
+	abortedError,
+	badResponseError,
+	bitmartError,
+	networkError,
+	unreachableError
+} from './errors';
 import { WireFormatError, asArray, asObject, isObject, optNumber, reqNumber } from './fields';
 import {
 	normalizeCandle,
@@ -141,9 +147,10 @@ export class BitmartRest {
 		method: 'GET' | 'POST',
 		path: string,
 		params: QueryParams,
-		creds: BitmartCredentials
+		creds: BitmartCredentials,
+		options: { timestamp?: number; signal?: AbortSignal } = {}
 	): Promise<T> {
-		const timestamp = String(this.#clock ? this.#clock.now() : Date.now());
+		const timestamp = String(options.timestamp ?? (this.#clock ? this.#clock.now() : Date.now()));
 		const query = method === 'GET' ? formEncode(params) : '';
 		const body = method === 'POST' ? JSON.stringify(params) : undefined;
 		const sign = await hmacHex(creds.key, restPrehash(timestamp, creds.memo, body ?? query));
@@ -153,7 +160,9 @@ export class BitmartRest {
 			'X-BM-SIGN': sign
 		};
 		if (body !== undefined) headers['Content-Type'] = 'application/json';
-		return (await this.#send(this.#url(path, query), { method, headers, body })) as T;
+		const init: RequestInit = { method, headers, body };
+		if (options.signal) init.signal = options.signal;
+		return (await this.#send(this.#url(path, query), init)) as T;
 	}
 
 	async #instrument(symbol: string): Promise<Instrument> {
@@ -180,6 +189,7 @@ export class BitmartRest {
 		try {
 			response = await this.#fetch(url, init);
 		} catch (error) {
+			if (init.signal?.aborted) throw abortedError(url);
 			// Browsers report a CORS refusal and an unreachable host alike, as a bare TypeError.
 			throw error instanceof TypeError ? unreachableError(url) : networkError(url, error);
 		}

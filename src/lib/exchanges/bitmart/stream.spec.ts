@@ -81,10 +81,15 @@ describe('bitmartPublicProtocol', () => {
 
 	it('pings with the JSON keepalive well inside the 20 s idle limit', () => {
 		expect(protocol.pingFrame()).toBe('{"action":"ping"}');
-		expect(protocol.keepaliveMs).toBe(10_000);
-		expect(protocol.keepaliveMs).toBeLessThan(20_000);
+		expect(protocol.keepaliveMs).toBe(5_000);
 		expect(protocol.pongTimeoutMs).toBe(5_000);
-		expect(protocol.staleAfterMs).toBe(5_000);
+		expect(protocol.staleAfterMs).toBe(3_000);
+		// A dead connection is left (no reply to the keepalive) before the server's 20 s cut-off.
+		expect(protocol.keepaliveMs + protocol.pongTimeoutMs).toBeLessThan(20_000);
+		// A quiet account hears a position push every 10 s: the keepalive must come first.
+		expect(protocol.keepaliveMs).toBeLessThan(10_000);
+		// Stale is shown before the connection is given up.
+		expect(protocol.staleAfterMs).toBeLessThan(protocol.pongTimeoutMs);
 		expect(protocol.loginFrame).toBeUndefined();
 	});
 
@@ -128,14 +133,14 @@ describe('bitmartPrivateProtocol', () => {
 	it('applies the measured offset and re-signs on every call', async () => {
 		const key = await importHmacKey(secret);
 		let local = 1_700_000_000_000;
-		const clock = new ServerClock({ now: () => local });
-		clock.addSample(0, 5_010, 20); // server is 5000 ms ahead
+		const clock = new ServerClock({ now: () => local, monotonicNow: () => local });
+		clock.addSample(local - 20, local + 5_000, local); // server is 5010 ms ahead at the midpoint
 		const protocol = bitmartPrivateProtocol({ apiKey: 'K', memo: 'm-1', key }, clock);
 		const first = JSON.parse(await protocol.loginFrame!()) as { args: string[] };
 		local += 1_000;
 		const second = JSON.parse(await protocol.loginFrame!()) as { args: string[] };
-		expect(first.args[1]).toBe(String(1_700_000_005_000));
-		expect(second.args[1]).toBe(String(1_700_000_006_000));
+		expect(first.args[1]).toBe(String(1_700_000_005_010));
+		expect(second.args[1]).toBe(String(1_700_000_006_010));
 		const expected = createHmac('sha256', secret)
 			.update(`${second.args[1]}#m-1#bitmart.WebSocket`)
 			.digest('hex');

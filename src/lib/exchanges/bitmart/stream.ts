@@ -78,11 +78,16 @@ function frameOf(action: string, args: string[]): string {
 	return JSON.stringify({ action, args });
 }
 
-const KEEPALIVE = {
-	// The server drops a connection after 20 s without traffic; ping well before that.
-	keepaliveMs: 10_000,
+/**
+ * The server drops a connection after 20 s without traffic, and the position channel pushes only
+ * every 10 s on a quiet account: ping after 5 s of silence either way, so a quiet connection is
+ * proven by its pongs every few seconds. A reply 3 s late shows stale; 5 s late reconnects, so
+ * a dead connection is left within about 10 s of its last frame, well inside the server's 20 s.
+ */
+export const BITMART_KEEPALIVE = {
+	keepaliveMs: 5_000,
 	pongTimeoutMs: 5_000,
-	staleAfterMs: 5_000
+	staleAfterMs: 3_000
 } as const;
 
 /**
@@ -96,7 +101,7 @@ export function isBitmartPong(msg: unknown): boolean {
 
 export function bitmartPublicProtocol(): SocketProtocol {
 	return {
-		...KEEPALIVE,
+		...BITMART_KEEPALIVE,
 		pingFrame: () => JSON.stringify({ action: 'ping' }),
 		isPong: isBitmartPong,
 		subscribeFrames: (topics) => chunkedFrames('subscribe', topics),
