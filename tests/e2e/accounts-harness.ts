@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import type { Sim } from './harness';
 
 export const PASSPHRASE = 'correct horse battery staple';
@@ -114,4 +114,45 @@ export function hexOf(text: string): string {
 export async function expectLive(page: Page, label: string, timeout = 15000): Promise<void> {
 	const pill = page.getByRole('status', { name: `${label} connection` });
 	await expect.poll(() => pill.getAttribute('data-state'), { timeout }).toBe('live');
+}
+
+/** A position's card on the accounts page, found by its accessible name. */
+export function positionCard(
+	page: Page,
+	symbol: string,
+	side: 'long' | 'short',
+	label = MAIN.label
+): Locator {
+	return page
+		.getByRole('region', { name: `Account ${label}` })
+		.getByRole('article', { name: new RegExp(`${symbol} ${side}`, 'i') });
+}
+
+/** The 25 %, 50 % or 100 % close button of a position. */
+export function closeButton(
+	page: Page,
+	symbol: string,
+	side: 'long' | 'short',
+	percent: 25 | 50 | 100,
+	label = MAIN.label
+): Locator {
+	return page.getByRole('button', {
+		name: `Close ${percent}% of ${symbol} ${side}, account ${label}`
+	});
+}
+
+/**
+ * Presses a hold-to-confirm button with the mouse and keeps it pressed; the returned function
+ * releases it. For tests that change something while the user is still holding.
+ */
+export async function pressAndKeepHolding(
+	page: Page,
+	button: Locator
+): Promise<() => Promise<void>> {
+	await button.scrollIntoViewIfNeeded();
+	const box = await button.boundingBox();
+	if (!box) throw new Error('no box for the hold button');
+	await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+	await page.mouse.down();
+	return () => page.mouse.up();
 }
