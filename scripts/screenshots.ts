@@ -2,7 +2,7 @@
 // Usage: npm run build && npx tsx scripts/screenshots.ts [outdir]
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { MAIN, addAccount, createVault } from '../tests/e2e/accounts-harness';
+import { MAIN, addAccount, createVault, hold } from '../tests/e2e/accounts-harness';
 import { newGuardedPage, startHarness, startSimServer } from '../tests/e2e/harness';
 
 const out = process.argv[2] ?? 'screenshots';
@@ -62,6 +62,20 @@ for (const [name, viewport] of [
 	await page.waitForTimeout(300);
 	await page.screenshot({ path: join(out, `confirm-${name}.png`) });
 	await page.getByRole('dialog').getByRole('button', { name: 'Cancel', exact: true }).click();
+	// A close whose reply never comes: the position is locked while Perch checks with the exchange.
+	sim.sim.faults.holdNext('submit-order', 20_000);
+	await page.getByRole('button', { name: /Close 25% of SOLUSDT long/ }).click();
+	await hold(page, 'Hold to close');
+	await page.getByText('Checking with the exchange').waitFor({ timeout: 20_000 });
+	await page.getByRole('article', { name: /SOLUSDT long/ }).scrollIntoViewIfNeeded();
+	await page.screenshot({ path: join(out, `checking-${name}.png`) });
+	await page.getByRole('button', { name: 'I checked, send a new close' }).click();
+	await page.waitForTimeout(300);
+	await page.screenshot({ path: join(out, `override-${name}.png`) });
+	await page.getByRole('dialog').getByRole('button', { name: 'Cancel', exact: true }).click();
+	await page
+		.getByText('Checking with the exchange')
+		.waitFor({ state: 'detached', timeout: 30_000 });
 	await page.goto(new URL('/settings', harness.appUrl).href);
 	await page.waitForTimeout(800);
 	await page.screenshot({ path: join(out, `settings-${name}.png`), fullPage: true });

@@ -93,6 +93,8 @@ export interface OrderGateOptions {
 	maxQueryIntervalMs?: number;
 	/** Extra wait past the venue's acceptance window before absence counts as proof. */
 	absenceMarginMs?: number;
+	/** After a send with no clear reply, how long `close()` waits before it answers "unknown". */
+	unclearGraceMs?: number;
 	/** Cross-tab news about close records; defaults to a BroadcastChannel where there is one. */
 	channel?: { post(id: string): void; listen(onId: (id: string) => void): () => void } | null;
 }
@@ -122,6 +124,9 @@ interface Watch {
 	latest: Order | null;
 	wake: (() => void) | null;
 	done: Promise<CloseResult>;
+	/** The send got no clear answer: the outcome is now unknown. */
+	unclear: Promise<void>;
+	markUnclear: () => void;
 }
 
 export class OrderGate {
@@ -132,6 +137,7 @@ export class OrderGate {
 	readonly #queryIntervalMs: number;
 	readonly #maxQueryIntervalMs: number;
 	readonly #absenceMarginMs: number;
+	readonly #unclearGraceMs: number;
 	/** Positions this tab is sending a close for (the synchronous double-tap guard). */
 	readonly #sending = new Set<string>();
 	/** Intents whose outcome is not final, by client order id (this tab's and other tabs'). */
@@ -152,6 +158,7 @@ export class OrderGate {
 		this.#queryIntervalMs = options.queryIntervalMs ?? 1000;
 		this.#maxQueryIntervalMs = options.maxQueryIntervalMs ?? 15000;
 		this.#absenceMarginMs = options.absenceMarginMs ?? 10_000;
+		this.#unclearGraceMs = options.unclearGraceMs ?? 1500;
 		this.#channel = options.channel === undefined ? broadcastChannel() : options.channel;
 		this.#stopChannel = this.#channel?.listen((id) => void this.#reload(id)) ?? null;
 	}
@@ -356,6 +363,7 @@ export class OrderGate {
 					'info',
 					`No clear reply (${errorText(error)}); checking with the exchange, client order id ${record.id}…`
 				);
+				this.#watches.get(record.id)?.markUnclear();
 				return this.#follow(record, key, false);
 			} finally {
 				clearTimeout(timer);
@@ -438,7 +446,15 @@ export class OrderGate {
 	}
 
 	#startWatch(id: string, run: () => Promise<CloseResult>): Watch {
-		const watch: Watch = { latest: null, wake: null, done: Promise.resolve(null as never) };
+		let markUnclear = () => {};
+		const unclear = new Promise<void>((resolve) => (markUnclear = resolve));
+		const watch: Watch = {
+			latest: null,
+			wake: null,
+			done: Promise.resolve(null as never),
+			unclear,
+			markUnclear
+		};
 		this.#watches.set(id, watch);
 		watch.done = run()
 			.catch(async (error: unknown): Promise<CloseResult> => {
@@ -464,11 +480,21 @@ export class OrderGate {
 
 	async #awaitOutcome(watch: Watch, record: CloseRecord, key: string): Promise<CloseResult> {
 		let timer: ReturnType<typeof setTimeout> | undefined;
+		let graceTimer: ReturnType<typeof setTimeout> | undefined;
 		const waited = new Promise<null>((resolve) => {
 			timer = setTimeout(() => resolve(null), this.#settleTimeoutMs);
 		});
-		const result = await Promise.race([watch.done, waited]);
+		// No clear reply: give the first lookup a moment, then show the position as being checked
+		// (and free this tab's send lock: the open record keeps the position locked).
+		const unclear = watch.unclear.then(
+			() =>
+				new Promise<null>(
+					(resolve) => (graceTimer = setTimeout(() => resolve(null), this.#unclearGraceMs))
+				)
+		);
+		const result = await Promise.race([watch.done, waited, unclear]);
 		clearTimeout(timer);
+		clearTimeout(graceTimer);
 		if (result) return result;
 		const message = `Sent, not confirmed yet: Perch keeps checking with the exchange (client order id ${record.id}). The position stays locked until the exchange answers.`;
 		this.#feedback(key, 'info', message);

@@ -11,6 +11,8 @@ export interface SimServerOptions {
 	binaryFrames?: boolean;
 	rateLimits?: boolean;
 	timing?: SimExchangeOptions['timing'];
+	/** The exchange's clock (default: this machine's). */
+	now?: () => number;
 }
 
 export interface SimServer {
@@ -32,7 +34,8 @@ export async function startSimServer(opts: SimServerOptions = {}): Promise<SimSe
 		cors: opts.cors,
 		binaryFrames: opts.binaryFrames,
 		rateLimits: opts.rateLimits,
-		timing: opts.timing
+		timing: opts.timing,
+		now: opts.now
 	});
 	const server = createServer((req, res) => {
 		const chunks: Buffer[] = [];
