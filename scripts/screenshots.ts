@@ -66,7 +66,7 @@ for (const [name, viewport] of [
 	sim.sim.faults.holdNext('submit-order', 20_000);
 	await page.getByRole('button', { name: /Close 25% of SOLUSDT long/ }).click();
 	await hold(page, 'Hold to close');
-	await page.getByText('Checking with the exchange').waitFor({ timeout: 20_000 });
+	await page.getByText(/^Checking with the exchange:/).waitFor({ timeout: 20_000 });
 	await page.getByRole('article', { name: /SOLUSDT long/ }).scrollIntoViewIfNeeded();
 	await page.screenshot({ path: join(out, `checking-${name}.png`) });
 	await page.getByRole('button', { name: 'I checked, send a new close' }).click();
@@ -74,7 +74,7 @@ for (const [name, viewport] of [
 	await page.screenshot({ path: join(out, `override-${name}.png`) });
 	await page.getByRole('dialog').getByRole('button', { name: 'Cancel', exact: true }).click();
 	await page
-		.getByText('Checking with the exchange')
+		.getByText(/^Checking with the exchange:/)
 		.waitFor({ state: 'detached', timeout: 30_000 });
 	await page.goto(new URL('/settings', harness.appUrl).href);
 	await page.waitForTimeout(800);
