@@ -169,7 +169,7 @@ async function timeCloses(
 	// The private socket is real: the in-page simulator logs it in and answers its keepalives, so
 	// the probe variant measures a true ping round trip (no network, one event-loop hop each way).
 	const sim = new SimExchange({ seed: 7 });
-	sim.addAccount({ apiKey: creds.apiKey, secret: TEST_SECRET, memo: creds.memo });
+	sim.addAccount({ apiKey: creds.apiKey, secret: TEST_SECRET, memo: creds.fields.memo });
 	const transport = createInPageTransport(sim);
 	const adapter = createBitmartAdapter({
 		endpoints: DEMO_ENDPOINTS,
@@ -277,7 +277,7 @@ export async function runCloseBench(): Promise<void> {
 	const creds: AccountCredentials = {
 		accountId: '',
 		apiKey: 'bench-api-key',
-		memo: 'bench-memo',
+		fields: { memo: 'bench-memo' },
 		signingKey
 	};
 

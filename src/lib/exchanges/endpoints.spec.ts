@@ -5,9 +5,9 @@ import {
 	checkAccountEndpoints,
 	checkEndpointUrl,
 	checkEndpoints,
-	ENDPOINT_PRESETS,
 	normalizeRestBase
 } from './endpoints';
+import { ENDPOINT_PRESETS } from './registry';
 import {
 	connectHostSources,
 	LOOPBACK_CONNECT_SOURCES,

@@ -5,33 +5,7 @@ import {
 	parseExtraSources,
 	sourceAllows
 } from './hosts.js';
-import type { EndpointPreset, Endpoints, VenueId } from './types';
-
-/** Presets per venue. The first preset is the default. */
-export const ENDPOINT_PRESETS: Record<Exclude<VenueId, 'demo'>, EndpointPreset[]> = {
-	bitmart: [
-		{
-			id: 'production',
-			label: 'Production',
-			endpoints: {
-				rest: 'https://api-cloud-v2.bitmart.com',
-				publicWs: 'wss://openapi-ws-v2.bitmart.com/api?protocol=1.1',
-				privateWs: 'wss://openapi-ws-v2.bitmart.com/user?protocol=1.1'
-			}
-		},
-		{
-			id: 'simulated-trading',
-			label: 'Simulated trading (BitMart demo)',
-			endpoints: {
-				rest: 'https://demo-api-cloud-v2.bitmart.com',
-				publicWs: 'wss://openapi-wsdemo-v2.bitmart.com/api?protocol=1.1',
-				privateWs: 'wss://openapi-wsdemo-v2.bitmart.com/user?protocol=1.1'
-			}
-		}
-	],
-	bitget: [],
-	ascendex: []
-};
+import type { Endpoints, VenueId } from './types';
 
 declare const __PERCH_CONNECT_SRC__: string | undefined;
 

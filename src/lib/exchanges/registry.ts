@@ -1,21 +1,111 @@
+/**
+ * The venue registry: the one module above a venue folder that names venues. Everything else
+ * (components, pages, state, the vault) reads venues through it: their display names, the
+ * credentials their keys come with, their endpoint presets, position modes and size units, and
+ * builds adapters with createAdapter.
+ */
+import { ASCENDEX_VENUE } from './ascendex/venue';
 import { createBitmartAdapter } from './bitmart/adapter';
-import { checkEndpoints, describeEndpointProblems, ENDPOINT_PRESETS } from './endpoints';
-import type { Endpoints, ExchangeAdapter, VenueId } from './types';
+import { BITGET_VENUE } from './bitget/venue';
+import { BITMART_VENUE } from './bitmart/venue';
+import { DEMO_VENUE } from './demo/venue';
+import { checkEndpoints, describeEndpointProblems } from './endpoints';
+import type {
+	EndpointPreset,
+	Endpoints,
+	ExchangeAdapter,
+	VenueDescription,
+	VenueId
+} from './types';
 
-export interface VenueInfo {
-	id: VenueId;
-	label: string;
-	/** False while the venue's adapter is still to be written. */
-	available: boolean;
-	needsEndpoints: boolean;
+export type { CredentialField, VenueDescription } from './types';
+
+/** Every venue, in the order pickers list them. */
+export const VENUES: readonly VenueDescription[] = [
+	DEMO_VENUE,
+	BITMART_VENUE,
+	BITGET_VENUE,
+	ASCENDEX_VENUE
+];
+
+/** The preset id of hand-entered endpoints (a relay, a local simulator). */
+export const CUSTOM_PRESET_ID = 'custom';
+
+/** The credential ids every venue has; any other field is a venue extra. */
+export const API_KEY_FIELD = 'apiKey';
+export const SECRET_FIELD = 'secret';
+
+export function isVenueId(value: unknown): value is VenueId {
+	return typeof value === 'string' && VENUES.some((v) => v.id === value);
 }
 
-export const VENUES: VenueInfo[] = [
-	{ id: 'demo', label: 'Demo (simulated, offline)', available: true, needsEndpoints: false },
-	{ id: 'bitmart', label: 'BitMart Futures V2', available: true, needsEndpoints: true },
-	{ id: 'bitget', label: 'Bitget USDT-M (coming)', available: false, needsEndpoints: true },
-	{ id: 'ascendex', label: 'AscendEX futures (coming)', available: false, needsEndpoints: true }
-];
+export function venueOf(id: VenueId): VenueDescription {
+	const venue = VENUES.find((v) => v.id === id);
+	if (!venue) throw new Error(`Unknown exchange ${JSON.stringify(id)}`);
+	return venue;
+}
+
+/** The display name; the id itself for something the registry does not know (an old record). */
+export function venueName(id: VenueId): string {
+	return VENUES.find((v) => v.id === id)?.name ?? String(id);
+}
+
+/** The venues a user adds an account for with their own key. */
+export function keyedVenues(): VenueDescription[] {
+	return VENUES.filter((v) => v.needsEndpoints);
+}
+
+/** The credential fields that are not the API key or the secret. */
+export function extraFields(venue: VenueDescription) {
+	return venue.credentials.filter((f) => f.id !== API_KEY_FIELD && f.id !== SECRET_FIELD);
+}
+
+/** Presets per venue, derived from the registry. The first preset is the default. */
+export const ENDPOINT_PRESETS: Record<Exclude<VenueId, 'demo'>, EndpointPreset[]> = {
+	bitmart: [...BITMART_VENUE.presets],
+	bitget: [...BITGET_VENUE.presets],
+	ascendex: [...ASCENDEX_VENUE.presets]
+};
+
+export function findPreset(venue: VenueId, presetId: string): EndpointPreset | undefined {
+	return VENUES.find((v) => v.id === venue)?.presets.find((p) => p.id === presetId);
+}
+
+/** Whether an account or a connection may name this preset: one of the venue's, or custom. */
+export function isPresetId(venue: VenueId, presetId: unknown): presetId is string {
+	if (typeof presetId !== 'string') return false;
+	return presetId === CUSTOM_PRESET_ID || findPreset(venue, presetId) !== undefined;
+}
+
+/** The preset whose endpoints these are, or custom: for records stored before presets were kept. */
+export function presetIdFor(venue: VenueId, endpoints: Endpoints): string {
+	const preset = VENUES.find((v) => v.id === venue)?.presets.find(
+		(p) =>
+			p.endpoints.rest === endpoints.rest &&
+			p.endpoints.publicWs === endpoints.publicWs &&
+			p.endpoints.privateWs === endpoints.privateWs
+	);
+	return preset?.id ?? CUSTOM_PRESET_ID;
+}
+
+/**
+ * Vault records sealed before credentials were venue-neutral (format 1) kept the venue's one extra
+ * credential under the key `memo`, whatever the venue calls it. Returns the extras by field id,
+ * or null when the record does not have that shape.
+ */
+export function fieldsFromFormat1(
+	venue: VenueId,
+	payload: Readonly<Record<string, unknown>>
+): Record<string, string> | null {
+	const extra = payload.memo;
+	if (typeof extra !== 'string') return null;
+	const field = VENUES.find((v) => v.id === venue)?.credentials.find(
+		(f) => f.id !== API_KEY_FIELD && f.id !== SECRET_FIELD
+	);
+	// A venue without an extra stored '' there: nothing to keep.
+	if (!field) return extra === '' ? {} : null;
+	return { [field.id]: extra };
+}
 
 /** What the user picked: a venue and, for real venues, where to reach it. */
 export interface ConnectionChoice {
@@ -26,8 +116,10 @@ export interface ConnectionChoice {
 
 export const DEFAULT_CHOICE: ConnectionChoice = { venue: 'demo', presetId: 'demo' };
 
-export function defaultEndpoints(venue: Exclude<VenueId, 'demo'>): Endpoints {
-	return { ...ENDPOINT_PRESETS[venue][0].endpoints };
+export function defaultEndpoints(venue: VenueId): Endpoints {
+	const preset = venueOf(venue).presets[0];
+	if (!preset) throw new Error(`${venueName(venue)} has no endpoint presets.`);
+	return { ...preset.endpoints };
 }
 
 export async function createAdapter(choice: ConnectionChoice): Promise<ExchangeAdapter> {
@@ -41,9 +133,10 @@ export async function createAdapter(choice: ConnectionChoice): Promise<ExchangeA
 			// The last gate before a request: whatever path the endpoints came by, they pass the checks.
 			const problem = describeEndpointProblems(checkEndpoints(endpoints));
 			if (problem) throw new Error(`These endpoints cannot be used. ${problem}`);
+			// BitMart's presets carry no headers: its demo is a host of its own.
 			return createBitmartAdapter({ venue: 'bitmart', endpoints });
 		}
 		default:
-			throw new Error(`${choice.venue} is not supported yet.`);
+			throw new Error(`${venueName(choice.venue)} is not supported yet.`);
 	}
 }

@@ -19,6 +19,51 @@ export interface EndpointPreset {
 	id: string;
 	label: string;
 	endpoints: Endpoints;
+	/**
+	 * Headers every request of this preset carries (a venue may select its demo environment by a
+	 * header, not a host); the preset id is stored with the account so they are sent again.
+	 */
+	headers?: Readonly<Record<string, string>>;
+}
+
+/** One credential a venue's API key comes with, as the add-account form asks for it. */
+export interface CredentialField {
+	/**
+	 * `apiKey` and `secret` are the key and signing secret every venue has; any other id is a venue
+	 * extra, carried in `AccountCredentials.fields` under this id.
+	 */
+	id: string;
+	label: string;
+	/** Masked while typed. */
+	secret: boolean;
+	/** A line under the field. */
+	hint?: string;
+	/** What the form says when the field is left empty. */
+	missing: string;
+}
+
+/** Everything the app above a venue folder may know about a venue (see registry.ts). */
+export interface VenueDescription {
+	id: VenueId;
+	/** The one display name, used wherever the venue is named. */
+	name: string;
+	/** A few words after the name in pickers, e.g. "simulated, offline". */
+	note?: string;
+	/** A sentence about the venue for the connection form. */
+	about?: string;
+	/** False while the venue's adapter is still to be written. */
+	available: boolean;
+	/** False for the in-page demo, which has its own fixed endpoints. */
+	needsEndpoints: boolean;
+	/** In the order the form shows them; always `apiKey` and `secret`, then the venue's extras. */
+	credentials: readonly CredentialField[];
+	/** How to create a key for Perch: where, and the permissions to tick (named as the venue does). */
+	keySetup: { intro: string; permissions: readonly string[] };
+	/** Production first (the default), then the venue's demo environment; "custom" is always offered. */
+	presets: readonly EndpointPreset[];
+	positionModes: readonly PositionMode[];
+	/** What an order or position size counts: contracts, or the base coin (contract size 1). */
+	sizeUnit: 'contracts' | 'base';
 }
 
 export interface Instrument {
@@ -263,8 +308,8 @@ export interface ServerTime {
 export interface AccountCredentials {
 	accountId: string;
 	apiKey: string;
-	/** BitMart memo / Bitget passphrase; '' when the venue has none. */
-	memo: string;
+	/** The venue's extra credentials by field id (see VenueDescription.credentials); may be empty. */
+	fields: Readonly<Record<string, string>>;
 	signingKey: CryptoKey;
 }
 
@@ -312,6 +357,8 @@ export interface CloseOrderRequest {
 	positionSide: PositionSide;
 	size: string;
 	marginMode: MarginMode;
+	/** The account's mode when the close was planned; venues whose close differs by mode read it. */
+	positionMode: PositionMode;
 	clientOrderId: string;
 }
 
@@ -351,7 +398,7 @@ export interface ExchangeAdapter {
 	candles(symbol: string, stepMinutes: number, from: number, to: number): Promise<Candle[]>;
 	openMarketStream(): MarketStream;
 
-	/** A read-only private call that proves the key, memo and clock work; throws ExchangeError. */
+	/** A read-only private call that proves the key, its extras and the clock work; throws ExchangeError. */
 	validateKey(creds: AccountCredentials): Promise<void>;
 	accountSnapshot(creds: AccountCredentials): Promise<AccountSnapshot>;
 	openAccountStream(creds: AccountCredentials): AccountStream;

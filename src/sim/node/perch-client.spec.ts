@@ -23,7 +23,7 @@ async function perchAccount(apiKey: string) {
 	const creds: AccountCredentials = {
 		accountId: `acct-${apiKey}`,
 		apiKey,
-		memo: 'pm',
+		fields: { memo: 'pm' },
 		signingKey: await importHmacKey(`${apiKey}-secret`)
 	};
 	return { handle, creds, adapter: createBitmartAdapter({ endpoints: server.endpoints }) };
@@ -54,6 +54,7 @@ describe('Perch’s BitMart client against the simulator', () => {
 			positionSide: 'short',
 			size: '2',
 			marginMode: 'isolated',
+			positionMode: 'hedge',
 			clientOrderId: 'perchQuarterA'
 		});
 		expect(server.sim.ordersSubmitted(creds.apiKey)).toEqual([
@@ -81,6 +82,7 @@ describe('Perch’s BitMart client against the simulator', () => {
 			positionSide: 'short',
 			size: '6',
 			marginMode: 'isolated',
+			positionMode: 'hedge',
 			clientOrderId: 'perchRestA'
 		});
 		await expect(lost).rejects.toBeInstanceOf(ExchangeError);
@@ -98,6 +100,7 @@ describe('Perch’s BitMart client against the simulator', () => {
 			positionSide: 'long',
 			size: '4',
 			marginMode: 'cross',
+			positionMode: 'hedge',
 			clientOrderId: 'perchOver'
 		});
 		await expect(over).rejects.toMatchObject({ code: 40020, kind: 'rejected' });
@@ -113,7 +116,7 @@ describe('Perch’s BitMart client against the simulator', () => {
 		await expect(adapter.validateKey(creds)).resolves.toBeUndefined();
 		const wrongSecret = { ...creds, signingKey: await importHmacKey('not-the-secret') };
 		await expect(adapter.validateKey(wrongSecret)).rejects.toMatchObject({ kind: 'signature' });
-		const wrongMemo = { ...creds, memo: 'not-the-memo' };
+		const wrongMemo = { ...creds, fields: { memo: 'not-the-memo' } };
 		await expect(adapter.validateKey(wrongMemo)).rejects.toMatchObject({ kind: 'signature' });
 		await expect(adapter.validateKey({ ...creds, apiKey: 'unknown-key' })).rejects.toMatchObject({
 			code: 30002,

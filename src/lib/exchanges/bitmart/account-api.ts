@@ -79,8 +79,9 @@ export function closeOrderBody(req: CloseOrderRequest): CloseOrderBody {
 	};
 }
 
+/** BitMart's one extra credential is the memo, signed into every request and the socket login. */
 export function toBitmartCredentials(creds: AccountCredentials): BitmartCredentials {
-	return { apiKey: creds.apiKey, memo: creds.memo, key: creds.signingKey };
+	return { apiKey: creds.apiKey, memo: creds.fields.memo ?? '', key: creds.signingKey };
 }
 
 export class BitmartAccountApi {

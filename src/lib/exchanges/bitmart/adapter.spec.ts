@@ -348,7 +348,7 @@ describe('BitMart account stream', () => {
 		const creds = {
 			accountId: 'acc-1',
 			apiKey: API_KEY,
-			memo: 'test001',
+			fields: { memo: 'test001' },
 			signingKey: await importHmacKey(SECRET)
 		};
 		const stream = adapter.openAccountStream(creds);

@@ -11,7 +11,7 @@ export const DEMO_ACCOUNT = {
 	label: 'Demo',
 	apiKey: 'perchdemo0000000000000000000000000000key',
 	secret: 'perch-demo-secret-simulator-only',
-	memo: 'perch-demo'
+	fields: { memo: 'perch-demo' }
 } as const;
 
 /** Where the in-page simulator answers (a `.invalid` host: nothing can reach the network). */
@@ -37,7 +37,12 @@ export function createDemoAdapter(): Promise<ExchangeAdapter> {
 		]);
 		const sim = new SimExchange({ seed: Date.now() % 100000 });
 		sim.start();
-		const account = sim.addAccount({ ...DEMO_ACCOUNT, positionMode: 'hedge' });
+		const account = sim.addAccount({
+			apiKey: DEMO_ACCOUNT.apiKey,
+			secret: DEMO_ACCOUNT.secret,
+			memo: DEMO_ACCOUNT.fields.memo,
+			positionMode: 'hedge'
+		});
 		account.setBalance('USDT', '25000');
 		for (const seed of SEEDS) {
 			const view = sim.book(seed.symbol, 5);
