@@ -86,7 +86,7 @@ async function lockedVault(name: string, accounts: number, iterations?: number):
 			},
 			apiKey: `bench-api-key-${i}`,
 			secret: `bench-secret-${i}-0123456789abcdef0123456789abcdef`,
-			memo: `bench-memo-${i}`
+			fields: { memo: `bench-memo-${i}` }
 		});
 	}
 	vault.lock();

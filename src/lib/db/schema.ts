@@ -44,8 +44,16 @@ export interface AccountRecord {
 	label: string;
 	venue: VenueId;
 	endpoints: Endpoints;
+	/**
+	 * The endpoint preset the account was added with (its headers are sent again), or "custom".
+	 * Missing on records written before it was stored; the vault adds it when it re-seals them.
+	 */
+	presetId?: string;
 	createdAt: number;
-	/** Encrypted JSON {apiKey, secret, memo}; bound to id, label, venue and endpoints (see vault). */
+	/**
+	 * Encrypted JSON {v: 2, apiKey, secret, fields} (older records: format 1, see
+	 * vault/account-secret.ts); bound to id, label, venue, endpoints and preset.
+	 */
 	secret: EncryptedBlob;
 }
 

@@ -42,6 +42,36 @@ export function putAccountUnderKey(
 	});
 }
 
+export interface ResealedAccount {
+	/** The record as it was read and opened. */
+	before: AccountRecord;
+	/** The same account sealed in the current format under the same key. */
+	after: AccountRecord;
+}
+
+/**
+ * Replaces records with their re-sealed versions in one transaction, while the vault still has the
+ * key's salt; a record that changed since it was read is left as it now is. Returns the ids written.
+ */
+export function resealAccounts(
+	db: PerchDatabase,
+	expectedSalt: Uint8Array,
+	accounts: ResealedAccount[]
+): Promise<string[]> {
+	return atomically(db.transaction(['vault', 'accounts'], 'readwrite'), async (tx) => {
+		const current = await tx.objectStore('vault').get(META_KEY);
+		if (!current || !sameBytes(current.kdf.salt, expectedSalt)) throw new VaultChangedError();
+		const written: string[] = [];
+		for (const { before, after } of accounts) {
+			const stored = await tx.objectStore('accounts').get(before.id);
+			if (!stored || !sameRecord(stored, before)) continue;
+			await tx.objectStore('accounts').put(after);
+			written.push(after.id);
+		}
+		return written;
+	});
+}
+
 export interface VaultSnapshotCheck {
 	/** The salt of the meta the new records were derived from. */
 	salt: Uint8Array;
@@ -92,6 +122,16 @@ export function replaceVault(
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 	return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+
+function sameRecord(a: AccountRecord, b: AccountRecord): boolean {
+	const clear = (r: AccountRecord) =>
+		JSON.stringify([r.id, r.label, r.venue, r.endpoints, r.presetId, r.createdAt]);
+	return (
+		clear(a) === clear(b) &&
+		sameBytes(a.secret.iv, b.secret.iv) &&
+		sameBytes(new Uint8Array(a.secret.ciphertext), new Uint8Array(b.secret.ciphertext))
+	);
 }
 
 function sameIds(a: string[], b: string[]): boolean {

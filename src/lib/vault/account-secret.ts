@@ -1,50 +1,66 @@
 /**
  * How one account's credentials are sealed and opened.
  *
- * The ciphertext is bound (as AES-GCM additional data) to the account's id, label, venue and
- * endpoints: someone who can write to storage but not read the key cannot swap two accounts'
- * blobs or point an account at their own host without the record failing to decrypt.
+ * The ciphertext is bound (as AES-GCM additional data) to the account's id, label, venue,
+ * endpoints and endpoint preset: someone who can write to storage but not read the key cannot
+ * swap two accounts' blobs, point an account at their own host, or switch it to another preset
+ * (whose headers may select another environment) without the record failing to decrypt.
+ *
+ * The sealed JSON is venue-neutral: `{ v: 2, apiKey, secret, fields }`, `fields` holding the
+ * venue's extra credentials by the registry's field ids. Records sealed by earlier versions
+ * (format 1: no `v`, the one extra under a fixed key, no preset bound) still open; the vault
+ * re-seals them in the current format.
  */
 import type { AccountRecord, EncryptedBlob } from '$lib/db/schema';
+import { fieldsFromFormat1 } from '$lib/exchanges/registry';
 import { decryptJson, encryptJson } from './crypto';
 import { CorruptAccountError, DecryptionError } from './errors';
 
 export interface Credentials {
 	apiKey: string;
 	secret: string;
-	/** BitMart's memo or Bitget's passphrase; '' for venues without one. */
-	memo: string;
+	/** The venue's extra credentials by field id; empty for venues without any. */
+	fields: Record<string, string>;
 }
 
-type BoundFields = Pick<AccountRecord, 'id' | 'label' | 'venue' | 'endpoints'>;
+export const CREDENTIALS_FORMAT = 2;
 
+type BoundFields = Pick<AccountRecord, 'id' | 'label' | 'venue' | 'endpoints' | 'presetId'>;
+
+/**
+ * A record with a preset id is bound to it (format 2); one without is a format-1 record, bound as
+ * it always was. Adding or removing the preset id therefore also makes a record fail to open.
+ */
 export function accountContext(account: BoundFields): string {
-	const { id, label, venue, endpoints } = account;
-	return JSON.stringify([
-		'perch-account-v1',
-		id,
-		label,
-		venue,
-		endpoints.rest,
-		endpoints.publicWs,
-		endpoints.privateWs
-	]);
+	const { id, label, venue, endpoints, presetId } = account;
+	const where = [endpoints.rest, endpoints.publicWs, endpoints.privateWs];
+	if (presetId === undefined)
+		return JSON.stringify(['perch-account-v1', id, label, venue, ...where]);
+	return JSON.stringify(['perch-account-v2', id, label, venue, presetId, ...where]);
 }
 
+/** Seals in the current format; the account must carry its preset id. */
 export function sealCredentials(
 	key: CryptoKey,
-	account: BoundFields,
+	account: BoundFields & { presetId: string },
 	credentials: Credentials
 ): Promise<EncryptedBlob> {
-	const { apiKey, secret, memo } = credentials;
-	return encryptJson(key, { apiKey, secret, memo }, accountContext(account));
+	const { apiKey, secret, fields } = credentials;
+	const payload = { v: CREDENTIALS_FORMAT, apiKey, secret, fields: { ...fields } };
+	return encryptJson(key, payload, accountContext(account));
+}
+
+export interface OpenedCredentials {
+	credentials: Credentials;
+	/** Sealed in an earlier format: re-seal it. */
+	outdated: boolean;
 }
 
 /** Throws CorruptAccountError naming the account when the record was altered or is malformed. */
 export async function openCredentials(
 	key: CryptoKey,
 	account: AccountRecord
-): Promise<Credentials> {
+): Promise<OpenedCredentials> {
 	let value: unknown;
 	try {
 		value = await decryptJson<unknown>(key, account.secret, accountContext(account));
@@ -52,18 +68,33 @@ export async function openCredentials(
 		if (error instanceof DecryptionError) throw new CorruptAccountError(account.id, account.label);
 		throw error;
 	}
-	if (!isCredentials(value)) throw new CorruptAccountError(account.id, account.label);
-	return value;
+	const credentials = readCredentials(account, value);
+	if (!credentials) throw new CorruptAccountError(account.id, account.label);
+	const current = (value as { v?: unknown }).v === CREDENTIALS_FORMAT;
+	return { credentials, outdated: !current || account.presetId === undefined };
 }
 
-function isCredentials(value: unknown): value is Credentials {
-	if (typeof value !== 'object' || value === null) return false;
-	const { apiKey, secret, memo } = value as Record<string, unknown>;
-	return (
-		typeof apiKey === 'string' &&
-		apiKey !== '' &&
-		typeof secret === 'string' &&
-		secret !== '' &&
-		typeof memo === 'string'
-	);
+function readCredentials(account: AccountRecord, value: unknown): Credentials | null {
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+	const payload = value as Record<string, unknown>;
+	const { apiKey, secret } = payload;
+	if (typeof apiKey !== 'string' || apiKey === '') return null;
+	if (typeof secret !== 'string' || secret === '') return null;
+	const fields =
+		payload.v === undefined
+			? fieldsFromFormat1(account.venue, payload)
+			: payload.v === CREDENTIALS_FORMAT
+				? stringRecord(payload.fields)
+				: null;
+	return fields ? { apiKey, secret, fields } : null;
+}
+
+function stringRecord(value: unknown): Record<string, string> | null {
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+	const out: Record<string, string> = {};
+	for (const [k, v] of Object.entries(value)) {
+		if (typeof v !== 'string') return null;
+		out[k] = v;
+	}
+	return out;
 }

@@ -5,6 +5,7 @@
  */
 import type { AccountRecord, EncryptedBlob, VaultMeta } from '$lib/db/schema';
 import { checkAccountEndpoints } from '$lib/exchanges/endpoints';
+import { isVenueId } from '$lib/exchanges/registry';
 import type { Endpoints, VenueId } from '$lib/exchanges/types';
 import { base64ToBytes, bytesToBase64 } from './base64';
 import { IV_BYTES } from './crypto';
@@ -12,13 +13,16 @@ import { BackupFormatError } from './errors';
 import { SALT_BYTES, checkIterations } from './kdf';
 
 export const BACKUP_FORMAT = 'perch-backup';
-export const BACKUP_VERSION = 1;
+/**
+ * 2: accounts may name their endpoint preset, and their keys are sealed in the venue-neutral
+ * format (see account-secret.ts). Version 1 files (no preset, format-1 keys) still import.
+ */
+export const BACKUP_VERSION = 2;
+const READABLE_VERSIONS: readonly unknown[] = [1, 2];
 /** Far above any real vault; refuses to parse something that is clearly not one. */
 const MAX_BACKUP_CHARS = 5_000_000;
 /** AES-GCM appends a 16-byte tag: anything shorter was cut. */
 const MIN_CIPHERTEXT_BYTES = 16;
-
-const VENUES: Record<VenueId, true> = { demo: true, bitmart: true, bitget: true, ascendex: true };
 
 interface BlobJson {
 	iv: string;
@@ -35,6 +39,7 @@ export interface BackupFile {
 		id: string;
 		label: string;
 		venue: VenueId;
+		presetId?: string;
 		endpoints: Endpoints;
 		createdAt: number;
 		secret: BlobJson;
@@ -60,6 +65,7 @@ export function serializeBackup(
 			id: a.id,
 			label: a.label,
 			venue: a.venue,
+			...(a.presetId === undefined ? {} : { presetId: a.presetId }),
 			endpoints: { ...a.endpoints },
 			createdAt: a.createdAt,
 			secret: blobToJson(a.secret)
@@ -83,8 +89,8 @@ export function parseBackup(json: string, minIterations: number): ParsedBackup {
 		fail('the file is not JSON');
 	}
 	if (!isObject(file) || file.format !== BACKUP_FORMAT) fail('the format is not perch-backup');
-	if (file.version !== BACKUP_VERSION) {
-		fail(`version ${String(file.version)} is not supported (expected ${BACKUP_VERSION})`);
+	if (!READABLE_VERSIONS.includes(file.version)) {
+		fail(`version ${String(file.version)} is not supported (expected ${BACKUP_VERSION} or older)`);
 	}
 	const kdf = file.kdf;
 	if (!isObject(kdf) || kdf.algorithm !== 'PBKDF2-SHA256') fail('unknown key derivation');
@@ -108,10 +114,13 @@ export function parseBackup(json: string, minIterations: number): ParsedBackup {
 function parseAccount(entry: unknown, index: number): AccountRecord {
 	const where = `accounts[${index}]`;
 	if (!isObject(entry)) fail(`${where} is not an object`);
-	const { id, label, venue, endpoints, createdAt } = entry;
+	const { id, label, venue, presetId, endpoints, createdAt } = entry;
 	if (typeof id !== 'string' || id === '') fail(`${where}.id is missing`);
 	if (typeof label !== 'string') fail(`${where}.label is missing`);
-	if (typeof venue !== 'string' || !(venue in VENUES)) fail(`${where}.venue is unknown`);
+	if (!isVenueId(venue)) fail(`${where}.venue is unknown`);
+	if (presetId !== undefined && typeof presetId !== 'string') {
+		fail(`${where}.presetId is not a name`);
+	}
 	if (
 		!isObject(endpoints) ||
 		typeof endpoints.rest !== 'string' ||
@@ -120,7 +129,7 @@ function parseAccount(entry: unknown, index: number): AccountRecord {
 	) {
 		fail(`${where}.endpoints is incomplete`);
 	}
-	const endpointProblems = checkAccountEndpoints(venue as VenueId, {
+	const endpointProblems = checkAccountEndpoints(venue, {
 		rest: endpoints.rest,
 		publicWs: endpoints.publicWs,
 		privateWs: endpoints.privateWs
@@ -134,7 +143,8 @@ function parseAccount(entry: unknown, index: number): AccountRecord {
 	return {
 		id,
 		label,
-		venue: venue as VenueId,
+		venue,
+		...(presetId === undefined ? {} : { presetId }),
 		endpoints: {
 			rest: endpoints.rest,
 			publicWs: endpoints.publicWs,

@@ -1,6 +1,6 @@
 /**
  * What can go wrong with the vault, as typed errors the UI can tell apart. No message ever holds a
- * passphrase, secret, memo or API key: labels and ids only.
+ * passphrase, secret, extra credential or API key: labels and ids only.
  */
 
 export class VaultError extends Error {

@@ -3,8 +3,8 @@
 const encoder = new TextEncoder();
 
 /**
- * HMAC-SHA256 over the secret's UTF-8 bytes, which is how BitMart, Bitget and AscendEX's documented
- * vectors use it. Non-extractable, sign only.
+ * HMAC-SHA256 over the secret's UTF-8 bytes, which is how the documented signature vectors of
+ * every venue in the registry use it. Non-extractable, sign only.
  */
 export async function importSigningKey(secret: string): Promise<CryptoKey> {
 	const bytes = encoder.encode(secret);

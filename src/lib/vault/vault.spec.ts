@@ -41,7 +41,7 @@ const BITMART: NewAccount = {
 	endpoints,
 	apiKey: 'ak-7f3e9c21d4b8a6e0-perch',
 	secret: '6c6c98544461bbe71db2bca4c6d7fd0021e0ba9efc215f9c6ad41852df9d9df9',
-	memo: 'test001'
+	fields: { memo: 'test001' }
 };
 const LOGIN_MESSAGE = '1589267764859#test001#bitmart.WebSocket';
 const LOGIN_SIGNATURE = '3ceeb7e1b8cb165a975e28a2e2dfaca4d30b358873c0351c1a071d8c83314556';
@@ -52,7 +52,7 @@ const BITGET: NewAccount = {
 	endpoints,
 	apiKey: 'bg_a1b2c3d4e5f6a7b8c9d0',
 	secret: 'bitget-secret-QWxhZGRpbjpvcGVuIHNlc2FtZQ',
-	memo: 'my Bitget passphrase!'
+	fields: { passphrase: 'my Bitget passphrase!' }
 };
 
 async function setup(factory = new IDBFactory()) {
@@ -123,7 +123,7 @@ describe('create and unlock', () => {
 		expect(await vault.isInitialized()).toBe(true);
 		expect(vault.isUnlocked).toBe(true);
 		await vault.addAccount(BITMART);
-		await vault.addAccount({ ...BITGET, memo: undefined, venue: 'ascendex', label: 'AscendEX' });
+		await vault.addAccount({ ...BITGET, fields: undefined, venue: 'ascendex', label: 'AscendEX' });
 		vault.lock();
 		expect(vault.isUnlocked).toBe(false);
 		await expect(vault.addAccount(BITGET)).rejects.toBeInstanceOf(VaultLockedError);
@@ -138,13 +138,23 @@ describe('create and unlock', () => {
 			venue: 'bitmart',
 			endpoints,
 			apiKey: BITMART.apiKey,
-			memo: 'test001'
+			fields: { memo: 'test001' }
 		});
-		expect(byLabel(accounts, 'AscendEX').memo).toBe('');
+		expect(byLabel(accounts, 'AscendEX').fields).toEqual({});
 		expect(await sign(bitmart, LOGIN_MESSAGE)).toBe(LOGIN_SIGNATURE);
 		// Nothing but these fields: the plaintext secret is not on the object.
 		expect(Object.keys(bitmart).sort()).toEqual(
-			['apiKey', 'createdAt', 'endpoints', 'id', 'label', 'memo', 'signingKey', 'venue'].sort()
+			[
+				'apiKey',
+				'createdAt',
+				'endpoints',
+				'fields',
+				'id',
+				'label',
+				'presetId',
+				'signingKey',
+				'venue'
+			].sort()
 		);
 	});
 
@@ -297,7 +307,7 @@ describe('what is stored', () => {
 		expect(backupBinaries).toEqual([]);
 
 		for (const account of [BITMART, BITGET]) {
-			for (const plain of [account.secret, account.memo!, account.apiKey]) {
+			for (const plain of [account.secret, ...Object.values(account.fields!), account.apiKey]) {
 				expect(text).not.toContain(plain);
 				expect(backup).not.toContain(plain);
 				expect(backup).not.toContain(bytesToBase64(encoder.encode(plain)).slice(0, 16));
@@ -361,7 +371,7 @@ describe('changePassphrase', () => {
 		expect(failures).toEqual([]);
 		expect(accounts).toHaveLength(2);
 		expect(await sign(byLabel(accounts, 'BitMart main'), LOGIN_MESSAGE)).toBe(LOGIN_SIGNATURE);
-		expect(byLabel(accounts, 'Bitget scalps').memo).toBe(BITGET.memo);
+		expect(byLabel(accounts, 'Bitget scalps').fields).toEqual(BITGET.fields);
 	});
 
 	it('writes nothing when one record cannot be decrypted', async () => {
@@ -387,7 +397,7 @@ describe('backup', () => {
 		await putSetting(db, 'theme', 'dark');
 		const backup = await vault.exportBackup();
 		const parsed = JSON.parse(backup) as Record<string, unknown>;
-		expect(parsed).toMatchObject({ format: 'perch-backup', version: 1 });
+		expect(parsed).toMatchObject({ format: 'perch-backup', version: 2 });
 		expect(parsed.kdf).toMatchObject({ algorithm: 'PBKDF2-SHA256', iterations: TEST_ITERATIONS });
 
 		await vault.wipe();
@@ -406,10 +416,10 @@ describe('backup', () => {
 		const reloaded = new Vault(db, { iterations: TEST_ITERATIONS, allowWeakKdf: true });
 		const { accounts } = await reloaded.unlock(PASSPHRASE);
 		// Both accounts may share a createdAt millisecond, so compare without relying on order.
-		expect(accounts.map((a) => [a.label, a.apiKey, a.memo]).sort()).toEqual(
+		expect(accounts.map((a) => [a.label, a.apiKey, a.fields]).sort()).toEqual(
 			[
-				['BitMart main', BITMART.apiKey, BITMART.memo],
-				['Bitget scalps', BITGET.apiKey, BITGET.memo]
+				['BitMart main', BITMART.apiKey, BITMART.fields],
+				['Bitget scalps', BITGET.apiKey, BITGET.fields]
 			].sort()
 		);
 		const again = JSON.parse(await reloaded.exportBackup()) as Record<string, unknown>;
@@ -442,7 +452,7 @@ describe('backup', () => {
 		const cases: [string, string][] = [
 			['{not json', 'not JSON'],
 			[JSON.stringify({ hello: 'world' }), 'format'],
-			[variant((f) => (f.version = 2)), 'version 2'],
+			[variant((f) => (f.version = 3)), 'version 3'],
 			[variant((f) => (f.kdf.salt = 'AAAA')), 'salt'],
 			[variant((f) => (f.verifier.iv = '!!!')), 'base64'],
 			[variant((f) => (f.accounts[0].secret.ciphertext = 'AAAA')), 'truncated'],
@@ -489,17 +499,18 @@ describe('backup', () => {
  */
 async function putSealedRecord(
 	db: PerchDatabase,
-	fields: Pick<AccountRecord, 'id' | 'label' | 'venue' | 'endpoints'>
+	clear: Pick<AccountRecord, 'id' | 'label' | 'venue' | 'endpoints'>
 ): Promise<void> {
 	const meta = (await db.get('vault', 'meta'))!;
 	const key = await deriveVaultKey(PASSPHRASE, meta.kdf.salt, meta.kdf.iterations);
+	const bound = { ...clear, presetId: 'custom' };
 	const record: AccountRecord = {
-		...fields,
+		...bound,
 		createdAt: 5,
-		secret: await sealCredentials(key, fields, {
+		secret: await sealCredentials(key, bound, {
 			apiKey: BITMART.apiKey,
 			secret: BITMART.secret,
-			memo: 'm'
+			fields: { memo: 'm' }
 		})
 	};
 	await db.put('accounts', record);

@@ -1,12 +1,13 @@
 /**
- * The key vault: a passphrase-derived AES key that exists only in memory while unlocked, over
- * account records that hold their credentials only as ciphertext.
+ * The key vault: a passphrase-derived AES key that is held only while unlocked, over account
+ * records that hold their credentials only as ciphertext.
  *
- * What an unlocked account keeps in memory: the API key (it goes in every request header) and the
- * memo/passphrase (BitMart signs it in its prehash, Bitget sends it as a header) stay as strings;
- * the API secret exists only inside a non-extractable HMAC CryptoKey. An injected script can
- * therefore read the API key and memo and sign while unlocked, but cannot take the secret away.
- * JavaScript strings cannot be wiped, so "not kept" means no reference survives the import.
+ * What an unlocked account keeps: the API key (it goes in every request header) and the venue's
+ * extra credentials (signed into a prehash or sent as a header, depending on the venue) stay as
+ * strings; the API secret exists only inside a non-extractable HMAC CryptoKey. An injected script
+ * can therefore read the API key and the extras and sign while unlocked, but cannot take the
+ * secret away. JavaScript strings cannot be wiped, so "not kept" means no reference survives the
+ * import.
  */
 import { deleteAccount, getAccount, listAccounts } from '$lib/db/accounts-repo';
 import { clearPerchDB, type PerchDatabase } from '$lib/db/open';
@@ -16,11 +17,18 @@ import {
 	getVaultMeta,
 	putAccountUnderKey,
 	rekeyVault,
-	replaceVault
+	replaceVault,
+	resealAccounts
 } from '$lib/db/vault-repo';
 import { checkAccountEndpoints, describeEndpointProblems } from '$lib/exchanges/endpoints';
+import { isPresetId, isVenueId, presetIdFor } from '$lib/exchanges/registry';
 import type { Endpoints, VenueId } from '$lib/exchanges/types';
-import { openCredentials, sealCredentials, type Credentials } from './account-secret';
+import {
+	openCredentials,
+	sealCredentials,
+	type Credentials,
+	type OpenedCredentials
+} from './account-secret';
 import { parseBackup, serializeBackup } from './backup';
 import { decryptJson, encryptJson } from './crypto';
 import {
@@ -54,11 +62,13 @@ export interface UnlockedAccount {
 	id: string;
 	label: string;
 	venue: VenueId;
+	/** The endpoint preset (see the registry), or "custom". */
+	presetId: string;
 	endpoints: Endpoints;
 	createdAt: number;
 	apiKey: string;
-	/** BitMart memo or Bitget passphrase; '' when the venue has none. */
-	memo: string;
+	/** The venue's extra credentials by field id; empty when it has none. */
+	fields: Record<string, string>;
 	/** HMAC-SHA256 over the API secret; non-extractable, usage 'sign'. */
 	signingKey: CryptoKey;
 }
@@ -78,10 +88,13 @@ export interface UnlockResult {
 export interface NewAccount {
 	label: string;
 	venue: VenueId;
+	/** The preset the endpoints came from; found from the endpoints when not given. */
+	presetId?: string;
 	endpoints: Endpoints;
 	apiKey: string;
 	secret: string;
-	memo?: string;
+	/** The venue's extra credentials by field id, kept exactly as typed. */
+	fields?: Record<string, string>;
 }
 
 export interface VaultOptions {
@@ -142,10 +155,35 @@ export class Vault {
 		const generation = this.#generation;
 		const meta = await this.#requireMeta();
 		const key = await keyIfCorrect(passphrase, meta, this.#minIterations);
-		const result = await unlockAccounts(key, await listAccounts(this.#db));
+		const { result, outdated } = await unlockAccounts(key, await listAccounts(this.#db));
 		if (generation !== this.#generation) throw new VaultLockedError();
 		this.#open = { key, salt: meta.kdf.salt };
+		await this.#resealOutdated(key, meta.kdf.salt, outdated);
 		return result;
+	}
+
+	/**
+	 * Rewrites records sealed in an earlier format in the current one, at the first unlock after an
+	 * update (a database upgrade cannot: it has no key). One transaction, under the same salt
+	 * check as every write; if it fails, the old records stay as they were and still open, and the
+	 * next unlock tries again.
+	 */
+	async #resealOutdated(
+		key: CryptoKey,
+		salt: Uint8Array,
+		outdated: [AccountRecord, Credentials][]
+	): Promise<void> {
+		if (outdated.length === 0) return;
+		try {
+			const resealed = await resealAll(key, outdated);
+			await resealAccounts(
+				this.#db,
+				salt,
+				resealed.map((after, i) => ({ before: outdated[i][0], after }))
+			);
+		} catch {
+			// Nothing lost: the records are untouched and open as before.
+		}
 	}
 
 	lock(): void {
@@ -157,14 +195,15 @@ export class Vault {
 		const open = this.#requireOpen();
 		const credentials = checkNewAccount(input);
 		const endpoints = checkEndpoints(input.venue, input.endpoints);
-		const record: AccountRecord = {
+		const record = {
 			id: this.#newId(),
 			label: input.label.trim(),
 			venue: input.venue,
+			presetId: checkPreset(input.venue, input.presetId ?? presetIdFor(input.venue, endpoints)),
 			endpoints,
 			createdAt: this.#now(),
 			secret: { iv: new Uint8Array(12), ciphertext: new ArrayBuffer(0) }
-		};
+		} satisfies AccountRecord;
 		record.secret = await sealCredentials(open.key, record, credentials);
 		const unlocked = await toUnlocked(record, credentials);
 		await putAccountUnderKey(this.#db, open.salt, record);
@@ -174,19 +213,24 @@ export class Vault {
 	/** Renames an account or points it at other endpoints; the credentials are re-sealed to match. */
 	async updateAccount(
 		id: string,
-		changes: { label?: string; endpoints?: Endpoints }
+		changes: { label?: string; endpoints?: Endpoints; presetId?: string }
 	): Promise<UnlockedAccount> {
 		const open = this.#requireOpen();
 		const current = await getAccount(this.#db, id);
 		if (!current) throw new UnknownAccountError(id);
-		const credentials = await openStored(open.key, current);
-		const record: AccountRecord = {
+		const { credentials } = await openStored(open.key, current);
+		const endpoints = changes.endpoints
+			? checkEndpoints(current.venue, changes.endpoints)
+			: current.endpoints;
+		let presetId = presetOf(current);
+		if (changes.presetId !== undefined) presetId = checkPreset(current.venue, changes.presetId);
+		else if (changes.endpoints) presetId = presetIdFor(current.venue, endpoints);
+		const record = {
 			...current,
 			label: changes.label === undefined ? current.label : checkLabel(changes.label),
-			endpoints: changes.endpoints
-				? checkEndpoints(current.venue, changes.endpoints)
-				: current.endpoints
-		};
+			endpoints,
+			presetId
+		} satisfies AccountRecord;
 		record.secret = await sealCredentials(open.key, record, credentials);
 		const unlocked = await toUnlocked(record, credentials);
 		await putAccountUnderKey(this.#db, open.salt, record);
@@ -200,7 +244,7 @@ export class Vault {
 
 	/**
 	 * Re-encrypts the verifier and every account under a new salt and key. Everything is decrypted
-	 * and re-encrypted in memory first, then written in one transaction: a record that cannot be
+	 * and re-encrypted before anything is stored, then written in one transaction: a record that cannot be
 	 * opened stops the change before anything is written.
 	 */
 	async changePassphrase(oldPassphrase: string, newPassphrase: string): Promise<void> {
@@ -209,14 +253,13 @@ export class Vault {
 		const oldKey = await keyIfCorrect(oldPassphrase, meta, this.#minIterations);
 		const accounts = await listAccounts(this.#db);
 		const opened: [AccountRecord, Credentials][] = [];
-		for (const account of accounts) opened.push([account, await openStored(oldKey, account)]);
+		for (const account of accounts) {
+			opened.push([account, (await openStored(oldKey, account)).credentials]);
+		}
 
 		const iterations = Math.max(this.#iterations, meta.kdf.iterations);
 		const next = await this.#newMeta(newPassphrase, iterations, meta.createdAt);
-		const resealed: AccountRecord[] = [];
-		for (const [account, credentials] of opened) {
-			resealed.push({ ...account, secret: await sealCredentials(next.key, account, credentials) });
-		}
+		const resealed = await resealAll(next.key, opened);
 		const expected = { salt: meta.kdf.salt, accountIds: accounts.map((a) => a.id) };
 		await rekeyVault(this.#db, expected, next.meta, resealed);
 		if (this.#open) this.#open = { key: next.key, salt: next.meta.kdf.salt };
@@ -248,10 +291,16 @@ export class Vault {
 		const generation = this.#generation;
 		const { meta, accounts } = parseBackup(json, this.#minIterations);
 		const key = await keyIfCorrect(passphrase, meta, this.#minIterations);
-		const result = await unlockAccounts(key, accounts);
+		const { result, outdated } = await unlockAccounts(key, accounts);
 		const broken = result.failures[0];
 		if (broken) throw new BackupFormatError(`the keys of account "${broken.label}" are damaged`);
-		await replaceVault(this.#db, meta, accounts);
+		// A backup from an earlier version is stored in the current format straight away.
+		const resealed = new Map((await resealAll(key, outdated)).map((r) => [r.id, r]));
+		await replaceVault(
+			this.#db,
+			meta,
+			accounts.map((a) => resealed.get(a.id) ?? a)
+		);
 		if (generation === this.#generation) this.#open = { key, salt: meta.kdf.salt };
 		else throw new VaultLockedError();
 		return result;
@@ -318,11 +367,20 @@ async function keyIfCorrect(
 	throw new WrongPassphraseError();
 }
 
-async function unlockAccounts(key: CryptoKey, records: AccountRecord[]): Promise<UnlockResult> {
+interface OpenedVault {
+	result: UnlockResult;
+	/** The records sealed in an earlier format, with what they hold. */
+	outdated: [AccountRecord, Credentials][];
+}
+
+async function unlockAccounts(key: CryptoKey, records: AccountRecord[]): Promise<OpenedVault> {
 	const result: UnlockResult = { accounts: [], failures: [] };
+	const outdated: [AccountRecord, Credentials][] = [];
 	for (const record of records) {
 		try {
-			result.accounts.push(await toUnlocked(record, await openStored(key, record)));
+			const { credentials, outdated: old } = await openStored(key, record);
+			result.accounts.push(await toUnlocked(record, credentials));
+			if (old) outdated.push([record, credentials]);
 		} catch (error) {
 			if (!(error instanceof CorruptAccountError || error instanceof MalformedAccountError)) {
 				throw error;
@@ -334,7 +392,24 @@ async function unlockAccounts(key: CryptoKey, records: AccountRecord[]): Promise
 			});
 		}
 	}
-	return result;
+	return { result, outdated };
+}
+
+/** Each account sealed under `key` in the current format, with its preset id filled in. */
+async function resealAll(
+	key: CryptoKey,
+	opened: [AccountRecord, Credentials][]
+): Promise<AccountRecord[]> {
+	const resealed: AccountRecord[] = [];
+	for (const [account, credentials] of opened) {
+		const next = { ...account, presetId: presetOf(account) };
+		resealed.push({ ...next, secret: await sealCredentials(key, next, credentials) });
+	}
+	return resealed;
+}
+
+function presetOf(record: AccountRecord): string {
+	return record.presetId ?? presetIdFor(record.venue, record.endpoints);
 }
 
 /**
@@ -342,7 +417,7 @@ async function unlockAccounts(key: CryptoKey, records: AccountRecord[]): Promise
  * control (another version of Perch, a browser extension, a disk error), so a bad record is that
  * account's error, never a TypeError that stops every other account from unlocking.
  */
-async function openStored(key: CryptoKey, record: AccountRecord): Promise<Credentials> {
+async function openStored(key: CryptoKey, record: AccountRecord): Promise<OpenedCredentials> {
 	const problem = recordProblem(record);
 	if (problem) throw new MalformedAccountError(record, problem);
 	return openCredentials(key, record);
@@ -361,8 +436,9 @@ function shapeProblem(value: unknown): string | null {
 	const record = value as Partial<Record<keyof AccountRecord, unknown>>;
 	if (typeof record.id !== 'string' || record.id === '') return 'the id is missing';
 	if (typeof record.label !== 'string') return 'the label is missing';
-	if (typeof record.venue !== 'string' || !KNOWN_VENUES.includes(record.venue as VenueId)) {
-		return 'the exchange is unknown';
+	if (!isVenueId(record.venue)) return 'the exchange is unknown';
+	if (record.presetId !== undefined && typeof record.presetId !== 'string') {
+		return 'the endpoint preset is not a name';
 	}
 	if (typeof record.createdAt !== 'number') return 'the creation time is missing';
 	const secret = record.secret as Partial<AccountRecord['secret']> | undefined;
@@ -380,8 +456,6 @@ function shapeProblem(value: unknown): string | null {
 	return null;
 }
 
-const KNOWN_VENUES: VenueId[] = ['demo', 'bitmart', 'bitget', 'ascendex'];
-
 async function toUnlocked(
 	record: AccountRecord,
 	credentials: Credentials
@@ -390,10 +464,11 @@ async function toUnlocked(
 		id: record.id,
 		label: record.label,
 		venue: record.venue,
+		presetId: presetOf(record),
 		endpoints: { ...record.endpoints },
 		createdAt: record.createdAt,
 		apiKey: credentials.apiKey,
-		memo: credentials.memo,
+		fields: { ...credentials.fields },
 		signingKey: await importSigningKey(credentials.secret)
 	};
 }
@@ -410,11 +485,22 @@ function checkNewAccount(input: NewAccount): Credentials {
 	checkLabel(input.label);
 	const apiKey = typeof input.apiKey === 'string' ? input.apiKey.trim() : '';
 	const secret = typeof input.secret === 'string' ? input.secret.trim() : '';
-	// The memo/passphrase is user-chosen text: kept exactly as typed.
-	const memo = typeof input.memo === 'string' ? input.memo : '';
 	if (!apiKey) throw new InvalidInputError('The API key is empty');
 	if (!secret) throw new InvalidInputError('The API secret is empty');
-	return { apiKey, secret, memo };
+	// The extras are user-chosen text (a passphrase, say): kept exactly as typed.
+	const fields: Record<string, string> = {};
+	for (const [id, value] of Object.entries(input.fields ?? {})) {
+		if (typeof value !== 'string') throw new InvalidInputError(`The ${id} is not text`);
+		fields[id] = value;
+	}
+	return { apiKey, secret, fields };
+}
+
+function checkPreset(venue: VenueId, presetId: string): string {
+	if (!isPresetId(venue, presetId)) {
+		throw new InvalidInputError(`Unknown endpoint preset ${JSON.stringify(presetId)}`);
+	}
+	return presetId;
 }
 
 function checkLabel(label: string): string {
