@@ -9,6 +9,7 @@ import type {
 	MarginMode,
 	Order,
 	Position,
+	PositionMode,
 	PositionSide,
 	VenueId
 } from '$lib/exchanges/types';
@@ -85,6 +86,8 @@ export interface CloseRequestRecord {
 	size: string;
 	/** Missing on records written before it was stored; those were cross or isolated as planned. */
 	marginMode?: MarginMode;
+	/** The account's position mode when planned; missing on records written before it was stored. */
+	positionMode?: PositionMode;
 	type: 'market' | 'limit';
 	price?: string;
 	/** The fraction of the position the user chose, e.g. "0.5", if the close was fractional. */

@@ -199,6 +199,7 @@ describe('OrderGate', () => {
 				positionSide: 'long',
 				size: '3',
 				marginMode: 'cross',
+				positionMode: 'hedge',
 				clientOrderId: 'perch1'
 			}
 		]);
@@ -211,6 +212,20 @@ describe('OrderGate', () => {
 		expect(record?.request).toMatchObject({ orderSide: 'sell', size: '3', fraction: '0.25' });
 		expect(gate.isClosing(KEY)).toBe(false);
 		expect(account.settled).toBe(1);
+	});
+
+	it('sends and records the position mode of the live position it closes', async () => {
+		const venue = new FakeVenue();
+		const oneWay = position({ positionMode: 'one-way' });
+		const { db, gate, target: t } = await setup(venue, [oneWay]);
+		venue.onSubmit = async (req) => {
+			gate.observeOrder(order(req.clientOrderId, 'filled'));
+			return { orderId: 'o-1', clientOrderId: req.clientOrderId };
+		};
+		const result = await gate.close(t, { plan: plan(oneWay, 1), fraction: 1 });
+		expect(result.status).toBe('filled');
+		expect(venue.submits.map((s) => s.req.positionMode)).toEqual(['one-way']);
+		expect((await getClose(db, 'perch1'))?.request.positionMode).toBe('one-way');
 	});
 
 	it('a double tap produces one order: the second close is refused while the first is in flight', async () => {

@@ -13,10 +13,12 @@ import { describeClose, planClose, type ClosePlan } from '$lib/domain/close-plan
 import {
 	ExchangeError,
 	type AccountCredentials,
+	type CloseOrderRequest,
 	type ExchangeAdapter,
 	type Instrument,
 	type Order,
 	type Position,
+	type PositionMode,
 	type PositionSide
 } from '$lib/exchanges/types';
 
@@ -118,6 +120,12 @@ export function positionKey(p: Pick<Position, 'accountId' | 'symbol' | 'side'>):
 
 function recordKey(r: CloseRecord): string {
 	return `${r.accountId}:${r.request.symbol}:${r.request.positionSide}`;
+}
+
+/** The re-planned close, with the mode of the live position it closes. */
+interface LiveClose {
+	plan: ClosePlan;
+	positionMode: PositionMode;
 }
 
 interface Watch {
@@ -269,7 +277,7 @@ export class OrderGate {
 	 * Proves the stream answers, then re-plans from the live position: the order sent is the one
 	 * the user confirmed, or nothing is sent.
 	 */
-	async #checkLive(target: CloseTarget, confirmed: ConfirmedClose): Promise<ClosePlan | string> {
+	async #checkLive(target: CloseTarget, confirmed: ConfirmedClose): Promise<LiveClose | string> {
 		const problem = await target.probe();
 		if (problem !== null) {
 			return `Not sent: the private stream is not live (${problem}), so positions may be stale.`;
@@ -286,18 +294,18 @@ export class OrderGate {
 		if (change) {
 			return `The position changed since you confirmed (${change}); nothing was sent. Review and confirm again.`;
 		}
-		return planned.order;
+		return { plan: planned.order, positionMode: live.positionMode };
 	}
 
 	async #recordAndSend(
 		target: CloseTarget,
-		plan: ClosePlan,
+		{ plan, positionMode }: LiveClose,
 		confirmed: ConfirmedClose,
 		key: string,
 		openIds: string[]
 	): Promise<CloseResult> {
 		const clientOrderId = target.adapter.newClientOrderId();
-		const record = this.#record(target, plan, confirmed, clientOrderId, openIds);
+		const record = this.#record(target, plan, positionMode, confirmed, clientOrderId, openIds);
 		try {
 			await recordCloseIntent(this.#db, record, { override: confirmed.override });
 		} catch (error) {
@@ -609,6 +617,7 @@ export class OrderGate {
 	#record(
 		target: CloseTarget,
 		plan: ClosePlan,
+		positionMode: PositionMode,
 		confirmed: ConfirmedClose,
 		clientOrderId: string,
 		openIds: string[]
@@ -629,6 +638,7 @@ export class OrderGate {
 				size: plan.size,
 				type: 'market',
 				marginMode: plan.marginMode,
+				positionMode,
 				fraction: String(confirmed.fraction)
 			}
 		};
@@ -696,12 +706,14 @@ function refused(reason: string): CloseResult {
 	return { status: 'refused', reason };
 }
 
-function requestOf(record: CloseRecord) {
+function requestOf(record: CloseRecord): CloseOrderRequest {
 	return {
 		symbol: record.request.symbol,
 		positionSide: record.request.positionSide,
 		size: record.request.size,
 		marginMode: record.request.marginMode ?? 'cross',
+		// Records without it predate other venues: the one venue then did not read it for a close.
+		positionMode: record.request.positionMode ?? 'hedge',
 		clientOrderId: record.id
 	};
 }

@@ -77,7 +77,7 @@ async function credentials(secret = SECRET): Promise<AccountCredentials> {
 	return {
 		accountId: 'acc-1',
 		apiKey: API_KEY,
-		memo: MEMO,
+		fields: { memo: MEMO },
 		signingKey: await importHmacKey(secret)
 	};
 }
@@ -343,6 +343,7 @@ describe('submitClose', () => {
 		positionSide: 'long',
 		size: '25',
 		marginMode: 'cross',
+		positionMode: 'hedge',
 		clientOrderId: 'perch0abc9xyz',
 		...overrides
 	});
@@ -365,6 +366,23 @@ describe('submitClose', () => {
 		expect(seen[0].payload).toBe(
 			'{"symbol":"BTCUSDT","client_order_id":"perch0abc9xyz","side":3,"type":"market","size":25,"open_type":"cross"}'
 		);
+	});
+
+	it('sends the same close side codes in one-way mode: BitMart’s close codes do not depend on it', async () => {
+		const { adapter, seen } = orderDesk();
+		for (const positionMode of ['hedge', 'one-way'] as const) {
+			await adapter.submitClose(await credentials(), close({ positionMode }));
+			await adapter.submitClose(
+				await credentials(),
+				close({ positionMode, positionSide: 'short', marginMode: 'isolated' })
+			);
+		}
+		const bodies = seen.map((s) => s.payload);
+		expect(bodies).toHaveLength(4);
+		expect(bodies[2]).toBe(bodies[0]);
+		expect(bodies[3]).toBe(bodies[1]);
+		expect(bodies[0]).toContain('"side":3');
+		expect(bodies[1]).toContain('"side":2');
 	});
 
 	it('closes a short with side 2 and the position’s margin mode', async () => {
