@@ -89,9 +89,10 @@ async function started(positions: Position[] = [position()]) {
 			id: 'acc-1',
 			label: 'Main',
 			venue: 'bitmart',
+			presetId: 'custom',
 			endpoints: { rest: 'http://127.0.0.1:1', publicWs: 'ws://127.0.0.1:1', privateWs: '' }
 		},
-		{ accountId: 'acc-1', apiKey: 'k', memo: 'm', signingKey: {} as CryptoKey },
+		{ accountId: 'acc-1', apiKey: 'k', fields: { memo: 'm' }, signingKey: {} as CryptoKey },
 		gate
 	);
 	sessions.push(session);

@@ -92,11 +92,12 @@ class ScriptedVenue {
 async function session(venue: ScriptedVenue) {
 	const db = await openPerchDB('perch', new IDBFactory());
 	const gate = new OrderGate({ db, channel: null });
-	const creds = { accountId: 'acc-1', apiKey: 'k', memo: 'm' } as AccountCredentials;
+	const creds = { accountId: 'acc-1', apiKey: 'k', fields: {} } as AccountCredentials;
 	const identity = {
 		id: 'acc-1',
 		label: 'Main',
 		venue: 'bitmart' as const,
+		presetId: 'custom',
 		endpoints: {
 			rest: 'http://127.0.0.1:1',
 			publicWs: 'ws://127.0.0.1:1',

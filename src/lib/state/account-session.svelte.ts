@@ -24,6 +24,8 @@ export interface AccountIdentity {
 	id: string;
 	label: string;
 	venue: VenueId;
+	/** The endpoint preset (see the registry): its headers are sent with every request. */
+	presetId: string;
 	endpoints: Endpoints;
 }
 
@@ -107,7 +109,7 @@ export class AccountSession {
 		try {
 			adapter = await this.#createAdapter({
 				venue: this.identity.venue,
-				presetId: 'account',
+				presetId: this.identity.presetId,
 				endpoints: this.identity.endpoints
 			});
 		} catch (e) {

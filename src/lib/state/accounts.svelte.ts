@@ -3,7 +3,7 @@ import { listRecentCloses } from '$lib/db/closes-repo';
 import { openPerchDB, type PerchDatabase } from '$lib/db/open';
 import { getAutoLockMinutes, setAutoLockMinutes } from '$lib/db/settings-repo';
 import { describeClose, type ClosePlan } from '$lib/domain/close-planner';
-import { createAdapter } from '$lib/exchanges/registry';
+import { createAdapter, CUSTOM_PRESET_ID, venueName } from '$lib/exchanges/registry';
 import type { Endpoints, Order, PositionSide, VenueId } from '$lib/exchanges/types';
 import { WrongPassphraseError } from '$lib/vault/errors';
 import { importSigningKey } from '$lib/vault/signing-key';
@@ -25,10 +25,13 @@ export type VaultPhase = 'loading' | 'new' | 'locked' | 'unlocked' | 'unavailabl
 export interface NewAccountInput {
 	label: string;
 	venue: VenueId;
+	/** The endpoint preset chosen (its headers are sent); custom when not given. */
+	presetId?: string;
 	endpoints: Endpoints;
 	apiKey: string;
 	secret: string;
-	memo: string;
+	/** The venue's extra credentials by field id (see the registry). */
+	fields: Record<string, string>;
 }
 
 const ACTIVITY_EVENTS = ['pointerdown', 'keydown', 'touchstart', 'wheel'] as const;
@@ -144,9 +147,11 @@ export class AccountsManager {
 			if (!input.apiKey.trim() || !input.secret.trim()) {
 				throw new Error('The API key and secret are both required.');
 			}
+			const presetId = input.presetId ?? CUSTOM_PRESET_ID;
+			const fields = trimmed(input.fields);
 			const adapter = await createAdapter({
 				venue: input.venue,
-				presetId: 'account',
+				presetId,
 				endpoints: input.endpoints
 			});
 			const signingKey = await importSigningKey(input.secret.trim());
@@ -155,16 +160,17 @@ export class AccountsManager {
 			await adapter.validateKey({
 				accountId: 'new',
 				apiKey: input.apiKey.trim(),
-				memo: input.memo.trim(),
+				fields,
 				signingKey
 			});
 			const unlocked = await vault.addAccount({
 				label,
 				venue: input.venue,
+				presetId,
 				endpoints: input.endpoints,
 				apiKey: input.apiKey.trim(),
 				secret: input.secret.trim(),
-				memo: input.memo.trim()
+				fields
 			});
 			await this.#loadMeta();
 			this.#startSessions([unlocked]);
@@ -178,10 +184,11 @@ export class AccountsManager {
 		await this.addAccount({
 			label: DEMO_ACCOUNT.label,
 			venue: 'demo',
+			presetId: 'demo',
 			endpoints: await demoEndpoints(),
 			apiKey: DEMO_ACCOUNT.apiKey,
 			secret: DEMO_ACCOUNT.secret,
-			memo: DEMO_ACCOUNT.memo
+			fields: { ...DEMO_ACCOUNT.fields }
 		});
 	}
 
@@ -384,8 +391,14 @@ export class AccountsManager {
 		if (!gate) return;
 		const started = accounts.map((a) => {
 			const session = new AccountSession(
-				{ id: a.id, label: a.label, venue: a.venue, endpoints: a.endpoints },
-				{ accountId: a.id, apiKey: a.apiKey, memo: a.memo, signingKey: a.signingKey },
+				{
+					id: a.id,
+					label: a.label,
+					venue: a.venue,
+					presetId: a.presetId,
+					endpoints: a.endpoints
+				},
+				{ accountId: a.id, apiKey: a.apiKey, fields: a.fields, signingKey: a.signingKey },
 				gate
 			);
 			void session.start();
@@ -401,6 +414,7 @@ export class AccountsManager {
 			id: r.id,
 			label: r.label,
 			venue: r.venue,
+			venueName: venueName(r.venue),
 			endpoints: r.endpoints
 		}));
 	}
@@ -443,6 +457,11 @@ export class AccountsManager {
 			this.busy = false;
 		}
 	}
+}
+
+/** Credentials are pasted: stray spaces around them are never part of them. */
+function trimmed(fields: Record<string, string>): Record<string, string> {
+	return Object.fromEntries(Object.entries(fields).map(([id, value]) => [id, value.trim()]));
 }
 
 function message(e: unknown): string {

@@ -76,6 +76,8 @@ export interface AccountView {
 	id: string;
 	label: string;
 	venue: VenueId;
+	/** The venue's display name, from the registry. */
+	venueName: string;
 	/** Private stream health. */
 	status: ConnectionStatus;
 	/** 'loading' until the first REST snapshot; 'error' with a message when it failed. */
@@ -94,6 +96,8 @@ export interface AccountMetaView {
 	id: string;
 	label: string;
 	venue: VenueId;
+	/** The venue's display name, from the registry. */
+	venueName: string;
 	endpoints: Endpoints;
 }
 
