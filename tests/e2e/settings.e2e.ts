@@ -65,7 +65,12 @@ describe('settings', () => {
 		]);
 		const backupPath = await download.path();
 		const backup = await readFile(backupPath, 'utf8');
-		expect(JSON.parse(backup)).toMatchObject({ format: 'perch-backup', version: 1 });
+		// Version 2: accounts carry the endpoint preset they were added with (custom: the simulator).
+		expect(JSON.parse(backup)).toMatchObject({
+			format: 'perch-backup',
+			version: 2,
+			accounts: [{ label: MAIN.label, presetId: 'custom' }]
+		});
 		for (const secret of [MAIN.secret, MAIN.memo, MAIN.apiKey, NEW_PASSPHRASE]) {
 			expect(backup).not.toContain(secret);
 		}
