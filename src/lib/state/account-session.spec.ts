@@ -55,6 +55,7 @@ class ScriptedVenue {
 	adapter(): ExchangeAdapter {
 		return {
 			venue: 'bitmart',
+			endpoints: { rest: 'http://127.0.0.1:1', publicWs: 'ws://127.0.0.1:1', privateWs: '' },
 			serverTime: () => this.clockAnswer,
 			instruments: async () => [],
 			accountSnapshot: async () => {
@@ -80,6 +81,10 @@ class ScriptedVenue {
 				return {
 					watch: () => () => {},
 					requestBookSnapshot: () => {},
+					newBookSequencer: () => {
+						throw new Error('no book here');
+					},
+					bookDepth: () => 5,
 					onStatus: () => () => {},
 					status: LIVE,
 					close: () => {}

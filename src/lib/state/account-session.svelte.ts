@@ -367,7 +367,7 @@ export class AccountSession {
 							(this.marks = { ...this.marks, [symbol]: { price: t.mark, at: Date.now() } }),
 						funding: (f) => (this.funding = { ...this.funding, [symbol]: f })
 					},
-					{ depth: 5, speedMs: 200 }
+					{ depth: 5, speed: 'normal' }
 				)
 			);
 		}

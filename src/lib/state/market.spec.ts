@@ -29,25 +29,33 @@ const instrument: Instrument = {
 	trading: true
 };
 
-vi.mock('$lib/exchanges/registry', () => ({
-	createAdapter: async (): Promise<Partial<ExchangeAdapter>> => ({
-		instruments: async () => [instrument],
-		serverTime: async () => ({ offsetMs: 0, rttMs: 1, measuredAt: 0 }),
-		fundingHistory: async () => [],
-		openMarketStream: () => ({
-			watch: (_symbol: string, handlers: MarketHandlers) => {
-				venue.handlers = handlers;
-				return () => (venue.handlers = null);
-			},
-			requestBookSnapshot: () => void venue.snapshotRequests++,
-			onStatus: () => () => undefined,
-			get status() {
-				return venue.status;
-			},
-			close: () => undefined
+vi.mock('$lib/exchanges/registry', async () => {
+	// The Demo venue speaks BitMart: its book is kept in step by BitMart's rule.
+	const { BitmartBookSequencer } = await import('$lib/exchanges/bitmart/book-sequencer');
+	return {
+		createAdapter: async (): Promise<Partial<ExchangeAdapter>> => ({
+			venue: 'demo',
+			endpoints: { rest: 'http://127.0.0.1:1', publicWs: 'ws://127.0.0.1:1', privateWs: '' },
+			instruments: async () => [instrument],
+			serverTime: async () => ({ offsetMs: 0, rttMs: 1, measuredAt: 0 }),
+			fundingHistory: async () => [],
+			openMarketStream: () => ({
+				watch: (_symbol: string, handlers: MarketHandlers) => {
+					venue.handlers = handlers;
+					return () => (venue.handlers = null);
+				},
+				requestBookSnapshot: () => void venue.snapshotRequests++,
+				newBookSequencer: () => new BitmartBookSequencer(),
+				bookDepth: () => 50,
+				onStatus: () => () => undefined,
+				get status() {
+					return venue.status;
+				},
+				close: () => undefined
+			})
 		})
-	})
-}));
+	};
+});
 
 const { MarketSession } = await import('./market.svelte');
 
