@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { openPerchDB } from '$lib/db/open';
+import { MarketStreamPool } from '$lib/exchanges/market-stream-pool';
 import type {
 	AccountCredentials,
 	AccountEvent,
@@ -108,7 +109,13 @@ async function session(venue: ScriptedVenue) {
 			privateWs: 'ws://127.0.0.1:1'
 		}
 	};
-	return new AccountSession(identity, creds, gate, async () => venue.adapter());
+	return new AccountSession(
+		identity,
+		creds,
+		gate,
+		async () => venue.adapter(),
+		new MarketStreamPool()
+	);
 }
 
 function filled(id: string): Order {

@@ -2,6 +2,7 @@ import { OrderBook } from '$lib/book/order-book';
 import type { BookSequencer, BookState } from '$lib/book/sequencer';
 import { createFrameScheduler } from '$lib/charts/frame';
 import { buildDepthColumns, type DepthColumns } from '$lib/charts/depth-data';
+import { marketStreams, type MarketStreamPool } from '$lib/exchanges/market-stream-pool';
 import { createAdapter, type ConnectionChoice } from '$lib/exchanges/registry';
 import type {
 	BookMessage,
@@ -72,6 +73,7 @@ export class MarketSession {
 	depthRevision = $state.raw(0);
 	clockSkewMs = $state.raw<number | null>(null);
 
+	#markets: MarketStreamPool;
 	#adapter: ExchangeAdapter | null = null;
 	#stream: MarketStream | null = null;
 	#unwatch: (() => void) | null = null;
@@ -96,6 +98,10 @@ export class MarketSession {
 		}
 	};
 
+	constructor(markets: MarketStreamPool = marketStreams) {
+		this.#markets = markets;
+	}
+
 	get instrument(): Instrument | undefined {
 		const list = this.instruments.status === 'success' ? this.instruments.value : [];
 		return list.find((i) => i.symbol === this.symbol);
@@ -117,7 +123,8 @@ export class MarketSession {
 		}
 		if (generation !== this.#generation) return;
 		this.#adapter = adapter;
-		this.#stream = adapter.openMarketStream();
+		// Shared with the account sessions on the same venue endpoint: one public socket for all.
+		this.#stream = this.#markets.acquire(adapter);
 		this.#unstatus = this.#stream.onStatus((s) => {
 			if (generation !== this.#generation) return;
 			if (s.state === 'reconnecting' && this.status.state !== 'reconnecting') {
