@@ -151,7 +151,7 @@ export function runBookBench(): void {
 			row('(a) JSON.parse + normalize, per frame', decode.parse, frames.length),
 			row('    the same, per level', decode.parse, allLevels),
 			row('    of which JSON.parse alone, per frame', decode.jsonOnly, frames.length),
-			row('(b) Perch OrderBook.apply, per level update', perch, levelUpdates),
+			row('(b) Perch book + BitMart sequencer, per level', perch, levelUpdates),
 			row('    floor: read + parse the 2 strings, no book', floor, levelUpdates),
 			row('    with 60 fps frame reads (not the headline)', perchWithFrameReads, levelUpdates),
 			row(`(b) ${baselineName}, same BookMessages`, baselineSameMessages, levelUpdates),

@@ -1,7 +1,10 @@
 import { OrderBook } from '$lib/book/order-book';
 import type { BookSequencer, BookState } from '$lib/book/sequencer';
-import { createFrameScheduler } from '$lib/charts/frame';
-import { buildDepthColumns, type DepthColumns } from '$lib/charts/depth-data';
+import {
+	buildDepthColumns,
+	type DepthChartSource,
+	type DepthColumns
+} from '$lib/book/depth-columns';
 import { marketStreams, type MarketStreamPool } from '$lib/exchanges/market-stream-pool';
 import { createAdapter, type ConnectionChoice } from '$lib/exchanges/registry';
 import type {
@@ -16,6 +19,7 @@ import type {
 	Ticker,
 	Trade
 } from '$lib/exchanges/types';
+import { createFrameScheduler } from '$lib/render/frame';
 import { EventLog } from './event-log.svelte';
 
 export interface LadderLevel {
@@ -69,8 +73,6 @@ export class MarketSession {
 	bookVersion = $state.raw(0);
 	bookAt = $state.raw(0);
 	resyncs = $state.raw(0);
-	/** Bumped once per animation frame when the book changed, for the depth chart. */
-	depthRevision = $state.raw(0);
 	clockSkewMs = $state.raw<number | null>(null);
 
 	#markets: MarketStreamPool;
@@ -85,16 +87,25 @@ export class MarketSession {
 	#pendingTrades: Trade[] = [];
 	#generation = 0;
 	#depth: DepthColumns | null = null;
+	/** On the page's one frame loop, which the depth chart draws on too. */
 	#frame = createFrameScheduler(() => this.#flush());
+	#depthListeners = new Set<() => void>();
 	#statusTimer: ReturnType<typeof setInterval> | null = null;
 	#resyncRequestedAt = 0;
 
-	/** For the depth chart: read the book straight from the non-reactive buffers. */
-	readonly depthSource = {
+	/**
+	 * For the depth chart: read the book straight from the non-reactive buffers. Listeners hear of
+	 * a new book inside the frame that publishes the ladder, so the chart draws in that frame too.
+	 */
+	readonly depthSource: DepthChartSource = {
 		read: (): DepthColumns | null => {
 			if (this.#sequencer === null || this.#sequencer.state === 'empty') return null;
 			this.#depth = buildDepthColumns(this.#book, DEPTH_LEVELS, this.#depth ?? undefined);
 			return this.#depth;
+		},
+		onChange: (listener) => {
+			this.#depthListeners.add(listener);
+			return () => this.#depthListeners.delete(listener);
 		}
 	};
 
@@ -273,7 +284,13 @@ export class MarketSession {
 		this.bookState = this.#sequencer?.state ?? 'empty';
 		this.bookVersion = this.#sequencer?.version ?? 0;
 		this.bookAt = Date.now();
-		this.depthRevision++;
+		for (const listener of [...this.#depthListeners]) {
+			try {
+				listener();
+			} catch (error) {
+				console.error('[market] depth listener failed:', error);
+			}
+		}
 	}
 
 	async #loadFundingHistory(symbol: string): Promise<void> {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { OrderBook } from '$lib/book/order-book';
+import { OrderBook } from './order-book';
 import {
 	buildDepthColumns,
 	centeredPriceRange,
 	DepthColumns,
 	fillDepthColumns
-} from './depth-data';
+} from './depth-columns';
 
 // Bids 100 x 2, 99 x 3, 97 x 5 and asks 101 x 1, 102 x 4, summed outwards from the best price.
 const bids = { prices: [100, 99, 97], totals: [2, 5, 10] };
