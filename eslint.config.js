@@ -62,7 +62,21 @@ export default ts.config(
 		// Sessions publish immutable $state.raw snapshots; their private Maps and Sets are
 		// bookkeeping that must not be reactive.
 		files: ['src/lib/state/**'],
-		rules: { 'svelte/prefer-svelte-reactivity': 'off' }
+		rules: {
+			'svelte/prefer-svelte-reactivity': 'off',
+			// The dependency runs one way: charts draw what state publishes, never the reverse.
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{
+							group: ['$lib/charts/*', '**/charts/*'],
+							message: 'state/ must not import charts/: put shared data code in book/ or render/.'
+						}
+					]
+				}
+			]
+		}
 	},
 	{
 		files: ['scripts/**', 'bench/**', 'tests/**', 'src/sim/node/**'],

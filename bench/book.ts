@@ -1,7 +1,7 @@
 /**
  * Order book benchmark: one seeded replay of over a million level updates on a 50-level book.
  * (a) wire frame → JSON.parse → BitMart normalization (the venue codec's own function);
- * (b) applying the same pre-parsed BookMessages to Perch's OrderBook and to the `orderbooks` npm
+ * (b) applying the same pre-parsed BookMessages to Perch's OrderBook (through BitMart's sequencer) and to the `orderbooks` npm
  * package, the baseline. All books must end equal to each other and to the venue's window.
  */
 
@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { OrderBooksStore, type OrderBookLevelState } from 'orderbooks';
 import { OrderBook, type DepthCurve } from '../src/lib/book/order-book';
+import { BitmartBookSequencer } from '../src/lib/exchanges/bitmart/book-sequencer';
 import { parseDecimal } from '../src/lib/book/parse-decimal';
 import { normalizeDepthIncrease } from '../src/lib/exchanges/bitmart/normalize';
 import type { BookMessage, WireLevel } from '../src/lib/exchanges/types';
@@ -66,6 +67,7 @@ export function runBookBench(): void {
 	const baselineDeltas = updates.map(toBaselineDelta);
 	const noInserts: OrderBookLevelState[] = [];
 	let perchBook = new OrderBook({ maxDepth: REPLAY_DEPTH });
+	let perchSequencer = new BitmartBookSequencer();
 	let perchApplied = 0;
 	let store = newBaselineStore(baselineSnapshot, snapshot.ts);
 	let bidCurve: DepthCurve | undefined;
@@ -78,24 +80,29 @@ export function runBookBench(): void {
 				for (let i = 0; i < updates.length; i++) sum += readLevels(updates[i]);
 				if (sum === -1) console.log(sum);
 			},
+			// The book and BitMart's sequencer (version + 1), as a market session feeds them.
 			perch: () => {
-				perchBook = new OrderBook({ maxDepth: REPLAY_DEPTH });
-				perchBook.apply(snapshot);
+				const book = new OrderBook({ maxDepth: REPLAY_DEPTH });
+				const sequencer = new BitmartBookSequencer();
+				sequencer.apply(snapshot, book);
 				perchApplied = 0;
 				for (let i = 0; i < updates.length; i++) {
-					if (perchBook.apply(updates[i]) === 'applied') perchApplied++;
+					if (sequencer.apply(updates[i], book) === 'applied') perchApplied++;
 				}
+				perchBook = book;
+				perchSequencer = sequencer;
 			},
 			// Not the headline: the app's whole bill, with the reads of every 60 fps frame in which
 			// the book changed (by venue time; at 100 ms pushes that is one read per message).
 			perchWithFrameReads: () => {
 				const book = new OrderBook({ maxDepth: REPLAY_DEPTH });
-				book.apply(snapshot);
+				const sequencer = new BitmartBookSequencer();
+				sequencer.apply(snapshot, book);
 				let nextFrameAt = 0;
 				let rows = 0;
 				for (let i = 0; i < updates.length; i++) {
 					const update = updates[i];
-					book.apply(update);
+					sequencer.apply(update, book);
 					if (update.ts < nextFrameAt) continue;
 					nextFrameAt = update.ts + FRAME_MS;
 					rows += book.levels('bid', LADDER_ROWS).length + book.levels('ask', LADDER_ROWS).length;
@@ -144,7 +151,7 @@ export function runBookBench(): void {
 			row('(a) JSON.parse + normalize, per frame', decode.parse, frames.length),
 			row('    the same, per level', decode.parse, allLevels),
 			row('    of which JSON.parse alone, per frame', decode.jsonOnly, frames.length),
-			row('(b) Perch OrderBook.apply, per level update', perch, levelUpdates),
+			row('(b) Perch book + BitMart sequencer, per level', perch, levelUpdates),
 			row('    floor: read + parse the 2 strings, no book', floor, levelUpdates),
 			row('    with 60 fps frame reads (not the headline)', perchWithFrameReads, levelUpdates),
 			row(`(b) ${baselineName}, same BookMessages`, baselineSameMessages, levelUpdates),
@@ -162,7 +169,7 @@ export function runBookBench(): void {
 			`${verdict(medianRatio(baselinePreconverted, perch) >= TARGET_RATIO)} against its best case`
 	);
 	console.log(
-		`sanity: ${checkEqual(perchBook, perchApplied, updates.length, store, replay.finalWindow)}`
+		`sanity: ${checkEqual(perchBook, perchSequencer, perchApplied, updates.length, store, replay.finalWindow)}`
 	);
 }
 
@@ -214,6 +221,7 @@ function toBaselineDelta(m: BookMessage): BaselineDelta {
 /** Perch, the baseline and the generator's own window must all hold the same 2 × 50 levels. */
 function checkEqual(
 	perch: OrderBook,
+	sequencer: BitmartBookSequencer,
 	applied: number,
 	updateCount: number,
 	store: OrderBooksStore,
@@ -221,8 +229,10 @@ function checkEqual(
 ): string {
 	const problems: string[] = [];
 	if (applied !== updateCount) problems.push(`Perch applied ${applied} of ${updateCount} updates`);
-	if (perch.state !== 'live' || perch.version !== truth.version) {
-		problems.push(`Perch is ${perch.state} at version ${perch.version}, expected ${truth.version}`);
+	if (sequencer.state !== 'live' || sequencer.version !== truth.version) {
+		problems.push(
+			`Perch is ${sequencer.state} at version ${sequencer.version}, expected ${truth.version}`
+		);
 	}
 	// orderbooks sorts both sides together, highest price first: asks, then bids.
 	const book = store.getBook(REPLAY_SYMBOL).book;
@@ -245,7 +255,7 @@ function checkEqual(
 	if (problems.length > 0) return `MISMATCH: ${problems.join('; ')}`;
 	return (
 		`Perch, the baseline and the venue window end equal ` +
-		`(${perch.bidCount} bids, ${perch.askCount} asks, version ${perch.version})`
+		`(${perch.bidCount} bids, ${perch.askCount} asks, version ${sequencer.version})`
 	);
 }
 

@@ -13,6 +13,7 @@ import {
 	expectLive
 } from './accounts-harness';
 import {
+	connectToSim,
 	newGuardedPage,
 	startHarness,
 	startSimServer,
@@ -408,6 +409,52 @@ describe('locking', () => {
 		await unlock(page);
 		await expectLive(page, MAIN.label);
 		expect(sim.sim.connections().private).toBe(1);
+		await page.context().close();
+	});
+});
+
+describe('one public socket per endpoint', () => {
+	it('two accounts and the market screen on one endpoint share one public socket', async () => {
+		const { page } = await setupWithPositions('hedge');
+		const side = sim.sim.addAccount({ ...SIDE, positionMode: 'hedge' });
+		side.setBalance('USDT', '5000');
+		side.seedPosition({
+			symbol: 'BTCUSDT',
+			side: 'short',
+			size: 5,
+			entryPrice: '62000',
+			leverage: '10',
+			marginMode: 'cross'
+		});
+		await addAccount(page, sim, SIDE);
+		// Both accounts show a uPnL from the live mark: both are watching the public ticker.
+		// Main: (61500 − 60000) × 12 × 0.001 = +18.00; Side: (62000 − 61500) × 5 × 0.001 = +2.50.
+		await expect
+			.poll(() => card(page, 'BTCUSDT', 'long').getByTestId('upnl').textContent(), {
+				timeout: 15000
+			})
+			.toMatch(/\+18\.00/);
+		await expect
+			.poll(() => card(page, 'BTCUSDT', 'short', SIDE.label).getByTestId('upnl').textContent(), {
+				timeout: 15000
+			})
+			.toMatch(/\+2\.50/);
+		expect(sim.sim.connections()).toMatchObject({ public: 1, private: 2 });
+
+		// The market screen on the same endpoint joins that socket rather than opening another.
+		await page.getByRole('link', { name: 'Market' }).click();
+		await connectToSim(page, sim);
+		await expect
+			.poll(async () => (await page.getByTestId('book-version').textContent())?.trim(), {
+				timeout: 15000
+			})
+			.toMatch(/^v[1-9]/);
+		expect(sim.sim.connections()).toMatchObject({ public: 1, private: 2 });
+
+		// Locking ends the accounts' share; the market screen keeps the socket.
+		await page.getByRole('button', { name: 'Lock', exact: true }).click();
+		await waitFor(() => sim.sim.connections().private === 0, 10000, 'private sockets closed');
+		expect(sim.sim.connections().public).toBe(1);
 		await page.context().close();
 	});
 });

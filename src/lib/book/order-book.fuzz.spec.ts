@@ -1,11 +1,14 @@
 /**
- * Fuzz: seeded random depth streams with duplicates, reorders, gaps and crossing corruption, fed to the Perch book and
- * to a deliberately plain Map-based reference; both must agree on every answer and on every level.
+ * Fuzz: seeded random depth streams with duplicates, reorders, gaps and crossing corruption, fed to the Perch book
+ * (through BitMart's sequencer, as a market session feeds it) and to a deliberately plain Map-based reference; both
+ * must agree on every answer and on every level.
  */
 
 import { describe, expect, it } from 'vitest';
 import type { BookMessage, WireLevel } from '$lib/exchanges/types';
-import { OrderBook, type ApplyResult } from './order-book';
+import { BitmartBookSequencer } from '$lib/exchanges/bitmart/book-sequencer';
+import { OrderBook } from './order-book';
+import type { ApplyResult } from './sequencer';
 import { SyntheticDepth, seededRandom } from './synthetic-depth';
 
 /** The venue's rules written the obvious way: a Map per side, price text → level, sorted when read. */
@@ -91,12 +94,13 @@ function playStream(seed: number, c: FuzzCase, messages: number): FuzzStats {
 	const market = new SyntheticDepth({ seed, ...c, opsPerMessage: [1, 6] });
 	const rand = seededRandom(seed ^ 0x5eed);
 	const perch = new OrderBook({ maxDepth: c.maxDepth });
+	const sequencer = new BitmartBookSequencer();
 	const reference = new ReferenceBook(c.maxDepth);
 	const sent: BookMessage[] = [];
 	const stats: FuzzStats = { applied: 0, dropped: 0, gaps: 0 };
 
 	const deliver = (m: BookMessage): void => {
-		const got = perch.apply(m);
+		const got = sequencer.apply(m, perch);
 		const expected = reference.apply(m);
 		// expect() on every message would cost more than the books; only build it on a mismatch.
 		if (got !== expected)
@@ -133,20 +137,22 @@ function playStream(seed: number, c: FuzzCase, messages: number): FuzzStats {
 		} else if (r >= 0.065) {
 			deliver(m);
 		} // else lost: the next message shows the gap
-		if (i % 250 === 0 || i === messages - 1) expectSame(perch, reference, c, market, seed);
+		if (i % 250 === 0 || i === messages - 1)
+			expectSame(perch, sequencer, reference, c, market, seed);
 	}
 	return stats;
 }
 
 function expectSame(
 	perch: OrderBook,
+	sequencer: BitmartBookSequencer,
 	reference: ReferenceBook,
 	c: FuzzCase,
 	market: SyntheticDepth,
 	seed: number
 ): void {
-	expect(perch.state).toBe(reference.state);
-	expect(perch.version).toBe(reference.version);
+	expect(sequencer.state).toBe(reference.state);
+	expect(sequencer.version).toBe(reference.version);
 	for (const side of ['bid', 'ask'] as const) {
 		const expected = reference.sorted(side);
 		const got = perch.levels(side, Infinity).map((l) => [l.price, l.size]);
@@ -160,8 +166,8 @@ function expectSame(
 		});
 	}
 	// A live book fed the full channel window is the venue's window, level for level.
-	if (c.mode === 'window' && c.maxDepth === c.window && perch.state === 'live') {
-		if (perch.version === market.version) {
+	if (c.mode === 'window' && c.maxDepth === c.window && sequencer.state === 'live') {
+		if (sequencer.version === market.version) {
 			const truth = market.snapshot();
 			expect(perch.levels('bid', Infinity)).toEqual(truth.bids);
 			expect(perch.levels('ask', Infinity)).toEqual(truth.asks);

@@ -1,79 +1,53 @@
 import { describe, expect, it } from 'vitest';
-import type { BookMessage, WireLevel } from '$lib/exchanges/types';
+import type { WireLevel } from '$lib/exchanges/types';
 import { OrderBook } from './order-book';
 
 type Pair = [price: string, size: string];
 
 const wire = (pairs: Pair[]): WireLevel[] => pairs.map(([price, size]) => ({ price, size }));
 
-function snapshot(version: number, bids: Pair[], asks: Pair[]): BookMessage {
-	return {
-		kind: 'snapshot',
-		symbol: 'BTCUSDT',
-		version,
-		bids: wire(bids),
-		asks: wire(asks),
-		ts: version
-	};
+/** The store's calls, written like the venue's messages: time first, then bids and asks. */
+function snapshot(book: OrderBook, ts: number, bids: Pair[], asks: Pair[]): boolean {
+	return book.replace(wire(bids), wire(asks), ts);
 }
 
-function update(version: number, bids: Pair[], asks: Pair[] = []): BookMessage {
-	return {
-		kind: 'update',
-		symbol: 'BTCUSDT',
-		version,
-		bids: wire(bids),
-		asks: wire(asks),
-		ts: version
-	};
+function update(book: OrderBook, ts: number, bids: Pair[], asks: Pair[] = []): boolean {
+	return book.update(wire(bids), wire(asks), ts);
 }
 
 const pairs = (levels: WireLevel[]): Pair[] => levels.map((l) => [l.price, l.size]);
 
 function liveBook(maxDepth = 50): OrderBook {
 	const book = new OrderBook({ maxDepth });
-	book.apply(
-		snapshot(
-			10,
-			[
-				['100.0', '5'],
-				['99.5', '3'],
-				['99', '7']
-			],
-			[
-				['100.5', '2'],
-				['101', '4']
-			]
-		)
+	book.replace(
+		wire([
+			['100.0', '5'],
+			['99.5', '3'],
+			['99', '7']
+		]),
+		wire([
+			['100.5', '2'],
+			['101', '4']
+		]),
+		10
 	);
 	return book;
 }
 
-describe('OrderBook versions', () => {
-	it('starts empty and asks for a snapshot when an update comes first', () => {
-		const book = new OrderBook();
-		expect(book.state).toBe('empty');
-		expect(book.apply(update(5, [['1', '1']]))).toBe('gap');
-		expect(book.state).toBe('resyncing');
-		expect(book.bidCount).toBe(0);
-	});
-
-	it('a snapshot replaces the book, sorts it and sets version and time', () => {
+describe('OrderBook store', () => {
+	it('replace puts a snapshot in place of the book, sorted, and sets the time', () => {
 		const book = liveBook();
 		expect(
-			book.apply(
-				snapshot(
-					3,
-					[
-						['98', '1'],
-						['99', '2']
-					],
-					[['102', '9']]
-				)
+			snapshot(
+				book,
+				3,
+				[
+					['98', '1'],
+					['99', '2']
+				],
+				[['102', '9']]
 			)
-		).toBe('applied');
-		expect(book.state).toBe('live');
-		expect(book.version).toBe(3);
+		).toBe(true);
 		expect(book.updatedAt).toBe(3);
 		expect(pairs(book.levels('bid'))).toEqual([
 			['99', '2'],
@@ -82,49 +56,26 @@ describe('OrderBook versions', () => {
 		expect(pairs(book.levels('ask'))).toEqual([['102', '9']]);
 	});
 
-	it('applies version + 1 and advances even when the update is empty', () => {
-		const book = liveBook();
-		expect(book.apply(update(11, []))).toBe('applied');
-		expect(book.version).toBe(11);
-		expect(book.apply(update(12, [['99.5', '8']]))).toBe('applied');
-		expect(book.levels('bid')[1]).toEqual({ price: '99.5', size: '8' });
-	});
-
-	it('drops duplicates and old versions without touching the book', () => {
-		const book = liveBook();
-		book.apply(update(11, [['99.5', '8']]));
-		expect(book.apply(update(11, [['99.5', '1']]))).toBe('dropped');
-		expect(book.apply(update(4, [['100.0', '0']]))).toBe('dropped');
-		expect(book.state).toBe('live');
-		expect(book.version).toBe(11);
-		expect(pairs(book.levels('bid', 2))).toEqual([
-			['100.0', '5'],
-			['99.5', '8']
+	it("gives back the venue's original strings of its top levels after each update", () => {
+		const book = new OrderBook({ maxDepth: 25 });
+		snapshot(book, 1, [['3366.10', '7.000']], [['3366.8', '9']]);
+		update(book, 2, [['3366.1', '7.50']], [['3368', '8']]);
+		// Same level, written two ways: the first price text stays, the size text is the latest.
+		expect(book.levels('bid', 25)).toEqual([{ price: '3366.10', size: '7.50' }]);
+		expect(book.levels('ask', 25)).toEqual([
+			{ price: '3366.8', size: '9' },
+			{ price: '3368', size: '8' }
 		]);
 	});
 
-	it('a version gap resyncs; updates are ignored until the next snapshot', () => {
-		const book = liveBook();
-		expect(book.apply(update(12, [['99.5', '1']]))).toBe('gap');
-		expect(book.state).toBe('resyncing');
-		expect(book.apply(update(11, [['99.5', '1']]))).toBe('dropped');
-		expect(book.apply(update(13, [['99.5', '1']]))).toBe('dropped');
-		expect(book.levels('bid')[1].size).toBe('3');
-		expect(book.apply(snapshot(20, [['99', '1']], [['100', '1']]))).toBe('applied');
-		expect(book.state).toBe('live');
-		expect(book.apply(update(21, [['98', '4']]))).toBe('applied');
-		expect(book.bidCount).toBe(2);
+	it('answers false when an update leaves the book crossed', () => {
+		expect(update(liveBook(), 11, [['100.5', '1']])).toBe(false);
+		expect(update(liveBook(), 11, [], [['100.0', '1']])).toBe(false);
+		// A crossed snapshot is still the venue's word.
+		expect(snapshot(new OrderBook(), 1, [['101', '1']], [['100', '1']])).toBe(true);
 	});
 
-	it('treats a crossed result as corruption', () => {
-		const book = liveBook();
-		expect(book.apply(update(11, [['100.5', '1']]))).toBe('gap');
-		expect(book.state).toBe('resyncing');
-		const locked = liveBook();
-		expect(locked.apply(update(11, [], [['100.0', '1']]))).toBe('gap');
-	});
-
-	it('treats an unreadable level as corruption', () => {
+	it('answers false for a level it cannot read', () => {
 		for (const bad of [
 			['abc', '1'],
 			['', '1'],
@@ -133,40 +84,43 @@ describe('OrderBook versions', () => {
 			['100', ''],
 			['100', '-2']
 		]) {
-			const book = liveBook();
-			expect(book.apply(update(11, [bad as Pair]))).toBe('gap');
+			expect(update(liveBook(), 11, [bad as Pair]), bad.join(' ')).toBe(false);
 		}
-		expect(new OrderBook().apply(snapshot(1, [['NaN', '1']], []))).toBe('gap');
+		expect(snapshot(new OrderBook(), 1, [['NaN', '1']], [])).toBe(false);
 	});
 
-	it('reset forgets book and version', () => {
+	it('an update that fails keeps the last good time', () => {
 		const book = liveBook();
-		book.reset();
-		expect(book.state).toBe('empty');
-		expect(book.version).toBe(0);
+		expect(update(book, 11, [['x', '1']])).toBe(false);
+		expect(book.updatedAt).toBe(10);
+	});
+
+	it('clear forgets every level and the time', () => {
+		const book = liveBook();
+		book.clear();
 		expect(book.bidCount + book.askCount).toBe(0);
-		expect(book.apply(update(11, []))).toBe('gap');
+		expect(book.updatedAt).toBe(0);
+		expect(book.bestBid()).toBeUndefined();
 	});
 });
 
 describe('OrderBook levels', () => {
 	it('inserts, updates and deletes in place, bids descending and asks ascending', () => {
 		const book = liveBook();
-		book.apply(
-			update(
-				11,
-				[
-					['99.75', '1'],
-					['100.0', '0'],
-					['98', '6'],
-					['99', '9']
-				],
-				[
-					['100.75', '3'],
-					['101', '0'],
-					['103', '1']
-				]
-			)
+		update(
+			book,
+			11,
+			[
+				['99.75', '1'],
+				['100.0', '0'],
+				['98', '6'],
+				['99', '9']
+			],
+			[
+				['100.75', '3'],
+				['101', '0'],
+				['103', '1']
+			]
 		);
 		expect(pairs(book.levels('bid'))).toEqual([
 			['99.75', '1'],
@@ -184,7 +138,7 @@ describe('OrderBook levels', () => {
 	it('removes a held level whatever way zero is written', () => {
 		for (const zero of ['0', '0.0', '0.000', '00']) {
 			const book = liveBook();
-			expect(book.apply(update(11, [['99.5', zero]], [['101', zero]])), zero).toBe('applied');
+			expect(update(book, 11, [['99.5', zero]], [['101', zero]]), zero).toBe(true);
 			expect(pairs(book.levels('bid')), zero).toEqual([
 				['100.0', '5'],
 				['99', '7']
@@ -195,19 +149,17 @@ describe('OrderBook levels', () => {
 
 	it('ignores a zero size for a level it does not have', () => {
 		const book = liveBook();
-		expect(book.apply(update(11, [['42', '0']], [['200', '0.000']]))).toBe('applied');
+		expect(update(book, 11, [['42', '0']], [['200', '0.000']])).toBe(true);
 		expect(book.bidCount).toBe(3);
 		expect(book.askCount).toBe(2);
 	});
 
 	it('matches equal prices written differently and keeps the first text', () => {
 		const book = liveBook();
-		book.apply(
-			update(11, [
-				['100', '6'],
-				['99.50', '0']
-			])
-		);
+		update(book, 11, [
+			['100', '6'],
+			['99.50', '0']
+		]);
 		expect(pairs(book.levels('bid'))).toEqual([
 			['100.0', '6'],
 			['99', '7']
@@ -216,38 +168,34 @@ describe('OrderBook levels', () => {
 
 	it('handles tiny and large prices alike', () => {
 		const book = new OrderBook();
-		book.apply(
-			snapshot(
-				1,
-				[
-					['0.00001233', '10'],
-					['0.00001234', '5'],
-					['0.00000001', '1']
-				],
-				[['0.00001235', '2.5']]
-			)
+		snapshot(
+			book,
+			1,
+			[
+				['0.00001233', '10'],
+				['0.00001234', '5'],
+				['0.00000001', '1']
+			],
+			[['0.00001235', '2.5']]
 		);
-		book.apply(
-			update(2, [
-				['0.00001234', '7'],
-				['0.000012335', '3']
-			])
-		);
+		update(book, 2, [
+			['0.00001234', '7'],
+			['0.000012335', '3']
+		]);
 		expect(pairs(book.levels('bid'))).toEqual([
 			['0.00001234', '7'],
 			['0.000012335', '3'],
 			['0.00001233', '10'],
 			['0.00000001', '1']
 		]);
-		book.apply(
-			snapshot(
-				5,
-				[
-					['65000.1', '1'],
-					['65000', '2']
-				],
-				[['65000.2', '3']]
-			)
+		snapshot(
+			book,
+			5,
+			[
+				['65000.1', '1'],
+				['65000', '2']
+			],
+			[['65000.2', '3']]
 		);
 		expect(book.bestBid()).toEqual({ price: '65000.1', size: '1' });
 		expect(book.spread()).toBeCloseTo(0.1, 9);
@@ -256,34 +204,31 @@ describe('OrderBook levels', () => {
 
 	it('keeps the best maxDepth levels per side, trimming after the whole message', () => {
 		const book = new OrderBook({ maxDepth: 3 });
-		book.apply(
-			snapshot(
-				1,
-				[
-					['10', '1'],
-					['9', '1'],
-					['8', '1'],
-					['7', '1']
-				],
-				[['11', '1']]
-			)
+		snapshot(
+			book,
+			1,
+			[
+				['10', '1'],
+				['9', '1'],
+				['8', '1'],
+				['7', '1']
+			],
+			[['11', '1']]
 		);
 		expect(pairs(book.levels('bid')).map(([p]) => p)).toEqual(['10', '9', '8']);
 		// The new best pushes 8 out of the window, but 9 leaves in the same message: 8 stays.
-		book.apply(
-			update(2, [
-				['10.5', '2'],
-				['9', '0']
-			])
-		);
+		update(book, 2, [
+			['10.5', '2'],
+			['9', '0']
+		]);
 		expect(pairs(book.levels('bid')).map(([p]) => p)).toEqual(['10.5', '10', '8']);
 		// A worse level than the window holds is dropped.
-		book.apply(update(3, [['1', '5']]));
+		update(book, 3, [['1', '5']]);
 		expect(book.bidCount).toBe(3);
 		expect(book.levels('bid').at(-1)?.price).toBe('8');
 		// Many new levels in one message: more than the spare room.
 		const many: Pair[] = Array.from({ length: 40 }, (_, i) => [String((1090 - i) / 100), '1']);
-		expect(book.apply(update(4, many))).toBe('applied');
+		expect(update(book, 4, many)).toBe(true);
 		expect(pairs(book.levels('bid')).map(([p]) => p)).toEqual(['10.9', '10.89', '10.88']);
 	});
 
@@ -293,15 +238,14 @@ describe('OrderBook levels', () => {
 		expect(book.bestAsk()).toEqual({ price: '100.5', size: '2' });
 		expect(book.spread()).toBe(0.5);
 		expect(book.mid()).toBe(100.25);
-		book.apply(
-			update(
-				11,
-				[],
-				[
-					['100.5', '0'],
-					['101', '0']
-				]
-			)
+		update(
+			book,
+			11,
+			[],
+			[
+				['100.5', '0'],
+				['101', '0']
+			]
 		);
 		expect(book.bestAsk()).toBeUndefined();
 		expect(book.spread()).toBeUndefined();

@@ -1,14 +1,16 @@
 /**
- * A local copy of one symbol's book, kept from BitMart's `futures/depthIncrease{5,20,50}` stream
- * (normalized to `BookMessage`). The rules are the venue's own (seeds/001, "How to correctly
- * maintain a copy of OrderBook locally"):
+ * A local copy of one symbol's book: a plain store of price levels. It knows nothing of versions,
+ * sequence numbers or checksums; each venue's `BookSequencer` (see ./sequencer) decides which
+ * message is in order and applies it here through `replace` and `update`.
  *
- * - a snapshot replaces the book and sets the version;
- * - an update with `version <= local` is old or a duplicate and is dropped;
- * - `version == local + 1` is applied (sizes are absolute, "0" removes the level);
- * - anything else — a version gap, an update before any snapshot, a book that comes out crossed,
- *   an unreadable level — puts the book in 'resyncing' and `apply` answers 'gap': the caller must
- *   request a snapshot. Until it arrives, updates are ignored (answered 'dropped').
+ * - `replace` puts a snapshot's levels in place of everything;
+ * - `update` applies levels with absolute sizes ("0" removes the level);
+ * - both answer false when the book can no longer match the venue's: a level that cannot be read,
+ *   or (after an update) a book that comes out crossed. The sequencer then resyncs.
+ *
+ * Every level keeps the exact price and size strings the venue sent (the first price text seen
+ * for a level, the latest size text), so `levels()` gives back the original strings of the top
+ * levels after each update: Bitget's checksum is computed over those strings.
  *
  * The depth is bounded: after each message each side keeps its best `maxDepth` levels. Trimming
  * once per message rather than per level matters: a message may insert a level and delete another
@@ -16,16 +18,15 @@
  * `maxDepth`; a smaller window loses the levels that would slide into view when a better one goes.
  */
 
-import type { BookMessage, WireLevel } from '$lib/exchanges/types';
+import type { WireLevel } from '$lib/exchanges/types';
 import { parseDecimal } from './parse-decimal';
 import { SortedLevels } from './sorted-levels';
 
-export type BookState = 'empty' | 'live' | 'resyncing';
-export type ApplyResult = 'applied' | 'dropped' | 'gap';
+export type { ApplyResult, BookState } from './sequencer';
 export type BookSideName = 'bid' | 'ask';
 
 export interface OrderBookOptions {
-	/** Levels kept per side; the channel depth (5, 20 or 50). Default 50. */
+	/** Levels kept per side; the channel depth (e.g. 5, 20 or 50). Default 50. */
 	maxDepth?: number;
 }
 
@@ -41,8 +42,6 @@ export class OrderBook {
 	readonly maxDepth: number;
 	#bids: SortedLevels;
 	#asks: SortedLevels;
-	#state: BookState = 'empty';
-	#version = 0;
 	#updatedAt = 0;
 
 	constructor(options: OrderBookOptions = {}) {
@@ -56,16 +55,7 @@ export class OrderBook {
 		this.#asks = new SortedLevels(maxDepth * 4 + 32);
 	}
 
-	get state(): BookState {
-		return this.#state;
-	}
-
-	/** The version of the last snapshot or update applied; 0 before the first snapshot. */
-	get version(): number {
-		return this.#version;
-	}
-
-	/** The venue timestamp (ms) of the last message applied; 0 before the first snapshot. */
+	/** The venue timestamp (ms) of the last snapshot or update applied; 0 before the first. */
 	get updatedAt(): number {
 		return this.#updatedAt;
 	}
@@ -78,29 +68,42 @@ export class OrderBook {
 		return this.#asks.count;
 	}
 
-	apply(message: BookMessage): ApplyResult {
-		if (message.kind === 'snapshot') return this.#applySnapshot(message);
-		if (this.#state === 'resyncing') return 'dropped';
-		if (this.#state === 'empty') return this.#resync();
-		const version = message.version;
-		if (version <= this.#version) return 'dropped';
-		if (version !== this.#version + 1) return this.#resync();
-		if (!this.#applyLevels(message.bids, this.#bids, 1)) return this.#resync();
-		if (!this.#applyLevels(message.asks, this.#asks, -1)) return this.#resync();
-		this.#bids.truncate(this.maxDepth);
-		this.#asks.truncate(this.maxDepth);
-		if (this.#isCrossed()) return this.#resync();
-		this.#version = version;
-		this.#updatedAt = message.ts;
-		return 'applied';
-	}
-
-	/** Forget everything, as if just constructed. */
-	reset(): void {
+	/**
+	 * Puts a snapshot's levels in place of the whole book. False when a level cannot be read (the
+	 * book then holds what was read before it and must be resynced). A crossed snapshot is still
+	 * the venue's word: the next update decides whether it holds.
+	 */
+	replace(bids: WireLevel[], asks: WireLevel[], ts: number): boolean {
 		this.#bids.clear();
 		this.#asks.clear();
-		this.#state = 'empty';
-		this.#version = 0;
+		if (!this.#applyLevels(bids, this.#bids, 1) || !this.#applyLevels(asks, this.#asks, -1)) {
+			return false;
+		}
+		this.#bids.truncate(this.maxDepth);
+		this.#asks.truncate(this.maxDepth);
+		this.#updatedAt = ts;
+		return true;
+	}
+
+	/**
+	 * Applies levels with absolute sizes ("0" removes one), then trims each side to `maxDepth`.
+	 * False when a level cannot be read or the book comes out crossed: it no longer matches the
+	 * venue's and must be resynced.
+	 */
+	update(bids: WireLevel[], asks: WireLevel[], ts: number): boolean {
+		if (!this.#applyLevels(bids, this.#bids, 1)) return false;
+		if (!this.#applyLevels(asks, this.#asks, -1)) return false;
+		this.#bids.truncate(this.maxDepth);
+		this.#asks.truncate(this.maxDepth);
+		if (this.#isCrossed()) return false;
+		this.#updatedAt = ts;
+		return true;
+	}
+
+	/** Forget every level, as if just constructed. */
+	clear(): void {
+		this.#bids.clear();
+		this.#asks.clear();
 		this.#updatedAt = 0;
 	}
 
@@ -124,7 +127,10 @@ export class OrderBook {
 		return (this.#bestAskPrice() + this.#bestBidPrice()) / 2;
 	}
 
-	/** Up to `n` levels of one side, best first, as the wire strings (for the ladder). */
+	/**
+	 * Up to `n` levels of one side, best first, as the venue's own strings, never re-formatted:
+	 * for the ladder, and for checksums computed over the original text (Bitget).
+	 */
 	levels(side: BookSideName, n: number = this.maxDepth): WireLevel[] {
 		const levels = this.#side(side);
 		const count = Math.min(n, levels.count);
@@ -160,24 +166,6 @@ export class OrderBook {
 		return curve;
 	}
 
-	#applySnapshot(message: BookMessage): ApplyResult {
-		this.#bids.clear();
-		this.#asks.clear();
-		if (
-			!this.#applyLevels(message.bids, this.#bids, 1) ||
-			!this.#applyLevels(message.asks, this.#asks, -1)
-		) {
-			return this.#resync();
-		}
-		this.#bids.truncate(this.maxDepth);
-		this.#asks.truncate(this.maxDepth);
-		// A crossed snapshot is still the venue's word; the next update decides whether it holds.
-		this.#state = 'live';
-		this.#version = message.version;
-		this.#updatedAt = message.ts;
-		return 'applied';
-	}
-
 	/** False when a level cannot be read: the book no longer matches the venue's. */
 	#applyLevels(wire: WireLevel[], levels: SortedLevels, sign: number): boolean {
 		for (let i = 0; i < wire.length; i++) {
@@ -205,11 +193,6 @@ export class OrderBook {
 	/** Only when the side is not empty. */
 	#bestAskPrice(): number {
 		return -this.#asks.keys[this.#asks.end - 1];
-	}
-
-	#resync(): ApplyResult {
-		this.#state = 'resyncing';
-		return 'gap';
 	}
 
 	#side(side: BookSideName): SortedLevels {

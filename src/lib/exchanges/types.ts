@@ -6,6 +6,8 @@
  * they came off the wire; times are Unix milliseconds.
  */
 
+import type { BookSequencer } from '$lib/book/sequencer';
+
 export type VenueId = 'demo' | 'bitmart' | 'bitget' | 'ascendex';
 
 /** Where one exchange connection talks to. */
@@ -115,19 +117,25 @@ export interface WireLevel {
 export interface BookSnapshot {
 	kind: 'snapshot';
 	symbol: string;
+	/** The venue's sequence number (BitMart `version`, Bitget `seq`, AscendEX `seqnum`). */
 	version: number;
 	bids: WireLevel[];
 	asks: WireLevel[];
 	ts: number;
+	/** Bitget: CRC-32 (signed) of the top 25 levels after this message, when the venue sends one. */
+	checksum?: number;
 }
 
 export interface BookUpdate {
 	kind: 'update';
 	symbol: string;
+	/** The venue's sequence number (BitMart `version`, Bitget `seq`, AscendEX `seqnum`). */
 	version: number;
 	bids: WireLevel[];
 	asks: WireLevel[];
 	ts: number;
+	/** Bitget: CRC-32 (signed) of the top 25 levels after this message, when the venue sends one. */
+	checksum?: number;
 }
 
 export type BookMessage = BookSnapshot | BookUpdate;
@@ -278,17 +286,27 @@ export interface MarketHandlers {
 	error?(message: string): void;
 }
 
+/**
+ * What a watcher wants of the book, in words every venue understands; each venue maps them to its
+ * own channels (BitMart: depthIncrease 5, 20 or 50, pushed every 100 or 200 ms).
+ */
 export interface MarketStreamOptions {
-	depth: 5 | 20 | 50;
-	speedMs: 100 | 200;
+	/** 'full': the deepest book the venue streams; a number: at least the best N levels per side. */
+	depth: 'full' | number;
+	/** 'fast': the venue's quickest book pushes; 'normal': a calmer rate that costs less. */
+	speed: 'fast' | 'normal';
 }
 
 /** One public socket; several symbols may be watched on it. */
 export interface MarketStream {
 	/** Subscribe to ticker, book, funding and trades of one symbol; returns the unsubscribe. */
 	watch(symbol: string, handlers: MarketHandlers, options: MarketStreamOptions): () => void;
-	/** Ask for a fresh book snapshot (after a version gap). */
+	/** Ask for a fresh book snapshot (after a sequencer answered 'gap'). */
 	requestBookSnapshot(symbol: string): void;
+	/** A fresh sequencer for one book: the venue's rule for keeping a local copy in step. */
+	newBookSequencer(): BookSequencer;
+	/** Levels per side the book channel holds for these options: the local book keeps as many. */
+	bookDepth(options: MarketStreamOptions): number;
 	/** Called on every status change; returns the unsubscribe. */
 	onStatus(listener: (s: ConnectionStatus) => void): () => void;
 	readonly status: ConnectionStatus;

@@ -4,11 +4,13 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { ConnectionStatus } from '$lib/exchanges/types';
 import { ReconnectingSocket } from './socket';
-import type { ReconnectPolicy, SocketLike, SocketProtocol } from './types';
+import type { ReconnectPolicy, SocketLike, SocketProtocol, SocketUrl } from './types';
 
 // A scripted venue on loopback: answers pings, records every frame each connection received.
 interface ServerConn {
 	ws: WebSocket;
+	/** The path the client connected to. */
+	path: string;
 	received: string[];
 	/** Frames the server sent on this connection. */
 	sent: number;
@@ -20,8 +22,8 @@ class TestServer {
 	onFrame: (conn: ServerConn, frame: Record<string, unknown>) => void = () => {};
 
 	private constructor(private readonly wss: WebSocketServer) {
-		wss.on('connection', (ws) => {
-			const conn: ServerConn = { ws, received: [], sent: 0 };
+		wss.on('connection', (ws, req) => {
+			const conn: ServerConn = { ws, path: req.url ?? '', received: [], sent: 0 };
 			const send = ws.send.bind(ws) as (data: unknown) => void;
 			ws.send = ((data: unknown) => {
 				conn.sent++;
@@ -31,6 +33,11 @@ class TestServer {
 			ws.on('message', (data) => {
 				const text = String(data);
 				conn.received.push(text);
+				// Bitget's keepalive: plain text both ways.
+				if (text === 'ping') {
+					if (this.answerPings) ws.send('pong');
+					return;
+				}
 				const frame = JSON.parse(text) as Record<string, unknown>;
 				if (frame.op === 'ping' && this.answerPings) ws.send(JSON.stringify({ op: 'pong' }));
 				this.onFrame(conn, frame);
@@ -138,12 +145,14 @@ interface OpenOptions {
 	checkIntervalMs?: number;
 	label?: string;
 	watchEnvironment?: boolean;
+	/** Where to connect instead of the server's own URL (a function is resolved per connect). */
+	url?: SocketUrl;
 }
 
 function open(server: TestServer, protocol: SocketProtocol, extra: OpenOptions = {}): Harness {
 	const clientSockets: SocketLike[] = [];
 	const socket = new ReconnectingSocket({
-		url: server.url,
+		url: extra.url ?? server.url,
 		protocol,
 		factory: (url) => {
 			const ws = new WebSocket(url);
@@ -751,6 +760,214 @@ describe('ReconnectingSocket', () => {
 		expect(server.conns).toHaveLength(1);
 		expect(server.conns[0].received).toHaveLength(framesAtClose);
 		expect(h.errors).toEqual([]);
+	});
+});
+
+describe('ReconnectingSocket across venues', () => {
+	it('takes a plain-text pong as the keepalive reply, before any JSON parsing', async () => {
+		const server = await TestServer.start();
+		// Bitget: `ping` and `pong` are bare text, not JSON.
+		const protocol = testProtocol({
+			keepaliveMs: 100,
+			pongTimeoutMs: 1000,
+			pingFrame: () => 'ping',
+			isPong: undefined,
+			isPongText: (text) => text === 'pong'
+		});
+		const h = open(server, protocol);
+		h.socket.connect();
+		await waitFor('latency', () => h.socket.status.latencyMs !== undefined);
+		await waitFor(
+			'three pings',
+			() => server.conns[0].received.filter((t) => t === 'ping').length >= 3
+		);
+		server.sendJson(0, { data: 1 });
+		await waitFor('message', () => h.messages.length === 1);
+		expect(h.messages).toEqual([{ data: 1 }]);
+		expect(h.errors).toEqual([]);
+		expect(h.socket.status.state).toBe('live');
+		expect(server.conns).toHaveLength(1);
+	});
+
+	it("answers the server's own pings at once and keeps them from listeners", async () => {
+		const server = await TestServer.start();
+		// AscendEX: {"m":"ping","hp":3} must be answered with {"op":"pong"}.
+		const protocol = testProtocol({
+			serverPing: (msg) => (field(msg, 'm') === 'ping' ? JSON.stringify({ op: 'pong' }) : null)
+		});
+		const h = open(server, protocol);
+		h.socket.connect();
+		await waitFor('live', () => h.socket.status.state === 'live');
+		server.sendJson(0, { m: 'ping', hp: 3 });
+		server.sendJson(0, { m: 'depth', seqnum: 1 });
+		server.sendJson(0, { m: 'ping', hp: 2 });
+		await waitFor('pongs', () => server.conns[0].received.length === 2);
+		expect(server.conns[0].received).toEqual([
+			JSON.stringify({ op: 'pong' }),
+			JSON.stringify({ op: 'pong' })
+		]);
+		await waitFor('message', () => h.messages.length === 1);
+		await sleep(30);
+		expect(h.messages).toEqual([{ m: 'depth', seqnum: 1 }]);
+		expect(h.errors).toEqual([]);
+	});
+
+	it('resolves a URL function afresh on every (re)connect, and retries when it fails', async () => {
+		const server = await TestServer.start();
+		let calls = 0;
+		let failNext = false;
+		// AscendEX: the account group in the path is learned by a REST call before connecting.
+		const url = async (): Promise<string> => {
+			calls++;
+			await sleep(5);
+			if (failNext) {
+				failNext = false;
+				throw new Error('account info: HTTP 503');
+			}
+			return `${server.url}/${calls}/api/pro/v2/stream`;
+		};
+		const h = open(server, testProtocol(), { url });
+		h.socket.addTopics(['a']);
+		h.socket.connect();
+		await waitFor('live', () => h.socket.status.state === 'live');
+		expect(server.conns.map((c) => c.path)).toEqual(['/1/api/pro/v2/stream']);
+
+		failNext = true;
+		server.conns[0].ws.close(1012, 'restart');
+		await waitFor('reconnected', () => h.reconnected.length === 1, 5000);
+		expect(h.errors).toEqual([
+			'Connection closed (1012: restart)',
+			'Could not work out where to connect: account info: HTTP 503'
+		]);
+		expect(server.conns.map((c) => c.path)).toEqual([
+			'/1/api/pro/v2/stream',
+			'/3/api/pro/v2/stream'
+		]);
+		await waitFor('resubscribed', () => subscribedTopics(server.conns[1]).length === 1);
+		expect(calls).toBe(3);
+	});
+
+	it('a URL still being worked out when the socket closes opens nothing', async () => {
+		const server = await TestServer.start();
+		let release: (url: string) => void = () => {};
+		const url = () => new Promise<string>((resolve) => (release = resolve));
+		const h = open(server, testProtocol(), { url });
+		h.socket.connect();
+		expect(h.socket.status.state).toBe('connecting');
+		h.socket.close();
+		release(server.url);
+		await sleep(100);
+		expect(server.conns).toHaveLength(0);
+		expect(h.clientSockets).toHaveLength(0);
+	});
+
+	describe('request', () => {
+		// Replies echo the request's id, like AscendEX's `req`.
+		const requestProtocol = (overrides: Partial<SocketProtocol> = {}) =>
+			testProtocol({
+				replyId: (msg) => {
+					const id = field(msg, 'id');
+					return typeof id === 'string' ? id : undefined;
+				},
+				...overrides
+			});
+
+		function answerRequests(server: TestServer, answer = true): void {
+			server.onFrame = (conn, frame) => {
+				if (frame.op !== 'req' || !answer) return;
+				// Out of order, with an unrelated push in between, to show matching is by id.
+				conn.ws.send(JSON.stringify({ m: 'depth', seqnum: 7 }));
+				conn.ws.send(JSON.stringify({ m: frame.action, id: frame.id, code: 0 }));
+			};
+		}
+
+		const req = (id: string, action = 'futures-account-snapshot') =>
+			JSON.stringify({ op: 'req', id, action });
+
+		it('resolves with the message that carries its id; others still reach the listeners', async () => {
+			const server = await TestServer.start();
+			answerRequests(server);
+			const h = open(server, requestProtocol());
+			h.socket.connect();
+			await waitFor('live', () => h.socket.status.state === 'live');
+			const [a, b] = await Promise.all([
+				h.socket.request(req('a1'), 'a1'),
+				h.socket.request(req('b2', 'futures-open-orders'), 'b2')
+			]);
+			expect(a).toEqual({ m: 'futures-account-snapshot', id: 'a1', code: 0 });
+			expect(b).toEqual({ m: 'futures-open-orders', id: 'b2', code: 0 });
+			expect(h.messages).toEqual([
+				{ m: 'depth', seqnum: 7 },
+				{ m: 'depth', seqnum: 7 }
+			]);
+		});
+
+		it('takes a reply without an id when `match` accepts it', async () => {
+			const server = await TestServer.start();
+			server.onFrame = (conn, frame) => {
+				if (frame.op === 'req') conn.ws.send(JSON.stringify({ m: 'depth-snapshot', seqnum: 9 }));
+			};
+			const h = open(server, requestProtocol());
+			h.socket.connect();
+			await waitFor('live', () => h.socket.status.state === 'live');
+			const reply = await h.socket.request(req('s1', 'depth-snapshot'), 's1', {
+				match: (msg) => field(msg, 'm') === 'depth-snapshot'
+			});
+			expect(reply).toEqual({ m: 'depth-snapshot', seqnum: 9 });
+			expect(h.messages).toEqual([]);
+		});
+
+		it('rejects on timeout, and a late reply then goes to the listeners', async () => {
+			const server = await TestServer.start();
+			answerRequests(server, false);
+			const h = open(server, requestProtocol());
+			h.socket.connect();
+			await waitFor('live', () => h.socket.status.state === 'live');
+			await expect(h.socket.request(req('t1'), 't1', { timeoutMs: 50 })).rejects.toThrow(
+				'The connection did not answer request t1 within 50 ms'
+			);
+			server.sendJson(0, { m: 'futures-account-snapshot', id: 't1' });
+			await waitFor('late reply', () => h.messages.length === 1);
+			expect(h.socket.status.state).toBe('live');
+		});
+
+		it('rejects when the connection drops or the socket closes while it waits', async () => {
+			const server = await TestServer.start();
+			answerRequests(server, false);
+			const h = open(server, requestProtocol(), { label: 'The private stream' });
+			h.socket.connect();
+			await waitFor('live', () => h.socket.status.state === 'live');
+			const dropped = h.socket.request(req('d1'), 'd1');
+			await waitFor('request sent', () => server.conns[0].received.length === 1);
+			server.conns[0].ws.close(1012, 'restart');
+			await expect(dropped).rejects.toThrow(
+				'The private stream dropped: Connection closed (1012: restart)'
+			);
+
+			await waitFor('live again', () => h.reconnected.length === 1);
+			const closed = h.socket.request(req('c1'), 'c1');
+			h.socket.close();
+			await expect(closed).rejects.toThrow('The private stream is closed');
+			await expect(h.socket.request(req('c2'), 'c2')).rejects.toThrow(
+				'The private stream is closed'
+			);
+		});
+
+		it('rejects at once when not connected, or when the id is already waiting', async () => {
+			const server = await TestServer.start();
+			answerRequests(server, false);
+			const h = open(server, requestProtocol());
+			await expect(h.socket.request(req('n1'), 'n1')).rejects.toThrow(
+				'The connection is not connected'
+			);
+			h.socket.connect();
+			await waitFor('live', () => h.socket.status.state === 'live');
+			const first = h.socket.request(req('x'), 'x', { timeoutMs: 100 });
+			await expect(h.socket.request(req('x'), 'x')).rejects.toThrow(
+				'A request with id x is already waiting'
+			);
+			await expect(first).rejects.toThrow(/did not answer/);
+		});
 	});
 });
 

@@ -2,7 +2,13 @@ import type { ConnectionStatus } from '$lib/exchanges/types';
 import { backoffDelay, DEFAULT_RECONNECT_POLICY } from './backoff';
 import { knownOffline, watchEnvironment } from './environment';
 import { inflateRawFrame, isBinaryFrame } from './inflate';
-import type { ReconnectPolicy, SocketFactory, SocketLike, SocketProtocol } from './types';
+import type {
+	ReconnectPolicy,
+	SocketFactory,
+	SocketLike,
+	SocketProtocol,
+	SocketUrl
+} from './types';
 
 const OPEN = 1;
 /** How long a connection may take to open, and then to acknowledge the login, before we retry. */
@@ -17,9 +23,29 @@ const PREVIEW_CHARS = 80;
 const PROBE_MAX_SILENCE_MS = 2000;
 /** probe(): how long to wait for the keepalive's reply. */
 const PROBE_TIMEOUT_MS = 1500;
+/** request(): how long to wait for the reply by default. */
+const REQUEST_TIMEOUT_MS = 10_000;
+
+export interface RequestOptions {
+	/** Reject when no reply arrived within this long (default 10 s). */
+	timeoutMs?: number;
+	/**
+	 * Also take a message as the reply when this says so: some replies carry no id (AscendEX's
+	 * cash `depth-snapshot`). Checked only for messages whose id answers no other request.
+	 */
+	match?(msg: unknown): boolean;
+}
+
+/** A request waiting for its reply on one connection. */
+interface PendingRequest {
+	readonly id: string;
+	readonly match?: (msg: unknown) => boolean;
+	settle(error: Error | null, reply?: unknown): void;
+}
 
 export interface ReconnectingSocketOptions {
-	url: string;
+	/** A fixed URL, or a function resolved afresh on every (re)connect. */
+	url: SocketUrl;
 	protocol: SocketProtocol;
 	factory?: SocketFactory;
 	policy?: Partial<ReconnectPolicy>;
@@ -62,6 +88,8 @@ interface Connection {
 	awaitingReplySince?: number;
 	/** probe() calls waiting for this connection to answer. */
 	readonly probes: Set<(reason: string | null) => void>;
+	/** request() calls waiting for their reply, by request id. */
+	readonly requests: Map<string, PendingRequest>;
 	/** Binary frames inflate asynchronously; later frames queue behind them to keep the order. */
 	pendingDecodes: number;
 	decodeChain: Promise<void>;
@@ -79,7 +107,7 @@ const defaultFactory: SocketFactory = (url) => new WebSocket(url) as SocketLike;
  * reconnect count change, not for every message; read `status` for the current `lastMessageAt`.
  */
 export class ReconnectingSocket {
-	readonly #url: string;
+	readonly #url: SocketUrl;
 	readonly #protocol: SocketProtocol;
 	readonly #factory: SocketFactory;
 	readonly #policy: ReconnectPolicy;
@@ -109,6 +137,9 @@ export class ReconnectingSocket {
 	#reconnectTimer: ReturnType<typeof setTimeout> | undefined;
 	#checkTimer: ReturnType<typeof setInterval> | undefined;
 	#stopWatching: (() => void) | null = null;
+	/** The generation whose URL is being resolved, before its socket exists. */
+	#resolving: number | null = null;
+	#resolveTimer: ReturnType<typeof setTimeout> | undefined;
 
 	constructor(opts: ReconnectingSocketOptions) {
 		this.#url = opts.url;
@@ -171,6 +202,47 @@ export class ReconnectingSocket {
 
 	send(frame: string): boolean {
 		return this.#conn !== null && this.#sendOn(this.#conn, frame);
+	}
+
+	/**
+	 * Sends `frame` and resolves with the message that answers it: the one whose `replyId` (from
+	 * the protocol) is `id`, or that `options.match` accepts. The reply goes to this caller only,
+	 * not to `onMessage` listeners. Rejects when the socket is not live, and when the reply does not
+	 * come in time, the connection drops or the socket closes first: the caller decides whether to
+	 * ask again.
+	 */
+	request(frame: string, id: string, options: RequestOptions = {}): Promise<unknown> {
+		const conn = this.#conn;
+		if (this.#closed) return Promise.reject(new Error(`${this.#label} is closed`));
+		if (!conn?.live) return Promise.reject(new Error(`${this.#label} is not connected`));
+		if (conn.requests.has(id)) {
+			return Promise.reject(new Error(`A request with id ${id} is already waiting`));
+		}
+		const timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
+		return new Promise((resolve, reject) => {
+			const timer = setTimeout(
+				() =>
+					pending.settle(
+						new Error(`${this.#label} did not answer request ${id} within ${seconds(timeoutMs)}`)
+					),
+				timeoutMs
+			);
+			const pending: PendingRequest = {
+				id,
+				match: options.match,
+				settle: (error, reply) => {
+					clearTimeout(timer);
+					if (conn.requests.get(id) !== pending) return;
+					conn.requests.delete(id);
+					if (error) reject(error);
+					else resolve(reply);
+				}
+			};
+			conn.requests.set(id, pending);
+			if (!this.#sendOn(conn, frame)) {
+				pending.settle(new Error(`${this.#label} could not send request ${id}`));
+			}
+		});
 	}
 
 	onMessage(listener: (msg: unknown) => void): () => void {
@@ -244,7 +316,9 @@ export class ReconnectingSocket {
 		if (this.#closed) return;
 		this.#closed = true;
 		this.#clearReconnectTimer();
+		this.#stopResolving();
 		this.#settleProbes(this.#conn, `${this.#label} is closed`);
+		this.#settleRequests(this.#conn, `${this.#label} is closed`);
 		this.#teardown('closed', 1000);
 		this.#stopWatching?.();
 		this.#stopWatching = null;
@@ -257,11 +331,65 @@ export class ReconnectingSocket {
 
 	#open(): void {
 		this.#clearReconnectTimer();
+		this.#stopResolving();
 		const generation = ++this.#generation;
 		if (generation > 1) this.#setStatus({ reconnects: this.#status.reconnects + 1 });
+		const url = this.#url;
+		if (typeof url === 'string') {
+			this.#openSocket(generation, url);
+			return;
+		}
+		let resolved: string | Promise<string>;
+		try {
+			resolved = url();
+		} catch (err) {
+			this.#attemptFailed(`Could not work out where to connect: ${describe(err)}`);
+			return;
+		}
+		if (typeof resolved === 'string') {
+			this.#openSocket(generation, resolved);
+			return;
+		}
+		// A URL that needs a round trip (a REST call) first; a hung one must not stall the retries.
+		this.#resolving = generation;
+		this.#resolveTimer = setTimeout(() => {
+			if (this.#resolving !== generation) return;
+			this.#stopResolving();
+			this.#attemptFailed('Could not work out where to connect in time');
+		}, HANDSHAKE_TIMEOUT_MS);
+		resolved.then(
+			(resolvedUrl) => {
+				if (!this.#stillResolving(generation)) return;
+				this.#stopResolving();
+				this.#openSocket(generation, resolvedUrl);
+			},
+			(err: unknown) => {
+				if (!this.#stillResolving(generation)) return;
+				this.#stopResolving();
+				this.#attemptFailed(`Could not work out where to connect: ${describe(err)}`);
+			}
+		);
+	}
+
+	#stillResolving(generation: number): boolean {
+		return (
+			this.#resolving === generation &&
+			generation === this.#generation &&
+			!this.#closed &&
+			!this.#offline
+		);
+	}
+
+	#stopResolving(): void {
+		this.#resolving = null;
+		clearTimeout(this.#resolveTimer);
+		this.#resolveTimer = undefined;
+	}
+
+	#openSocket(generation: number, url: string): void {
 		let ws: SocketLike;
 		try {
-			ws = this.#factory(this.#url);
+			ws = this.#factory(url);
 		} catch (err) {
 			// Browsers only throw here for a malformed or forbidden URL: retrying cannot help.
 			this.#fail(`Cannot open the connection: ${describe(err)}`);
@@ -278,6 +406,7 @@ export class ReconnectingSocket {
 			lastReceivedWallAt: this.#wallNow(),
 			lastSentAt: now,
 			probes: new Set(),
+			requests: new Map(),
 			pendingDecodes: 0,
 			decodeChain: Promise.resolve()
 		};
@@ -351,6 +480,12 @@ export class ReconnectingSocket {
 	}
 
 	#handleText(conn: Connection, text: string): void {
+		const protocol = this.#protocol;
+		// Before JSON.parse: a plain-text pong is not JSON and not a malformed frame.
+		if (protocol.isPongText?.(text)) {
+			this.#gotPong(conn);
+			return;
+		}
 		let msg: unknown;
 		try {
 			msg = JSON.parse(text);
@@ -358,15 +493,17 @@ export class ReconnectingSocket {
 			this.#emitError(`Malformed frame (not JSON): ${preview(text)}`);
 			return;
 		}
-		const protocol = this.#protocol;
-		if (protocol.isPong(msg)) {
-			if (conn.pingSentAt !== undefined) {
-				const latencyMs = this.#now() - conn.pingSentAt;
-				conn.pingSentAt = undefined;
-				this.#setStatus({ latencyMs });
-			}
+		if (protocol.isPong?.(msg)) {
+			this.#gotPong(conn);
 			return;
 		}
+		const pingReply = protocol.serverPing?.(msg);
+		if (typeof pingReply === 'string') {
+			// Answered at once: the venue counts missed answers and drops the session.
+			if (!this.#sendOn(conn, pingReply)) this.#drop(conn, 'Could not answer the server ping');
+			return;
+		}
+		if (conn.requests.size > 0 && this.#answerRequest(conn, msg)) return;
 		if (!conn.loggedIn && protocol.loginResult) {
 			const result = protocol.loginResult(msg);
 			if (result === 'ok') {
@@ -379,6 +516,30 @@ export class ReconnectingSocket {
 			}
 		}
 		this.#emit(this.#messageListeners, msg);
+	}
+
+	#gotPong(conn: Connection): void {
+		if (conn.pingSentAt === undefined) return;
+		const latencyMs = this.#now() - conn.pingSentAt;
+		conn.pingSentAt = undefined;
+		this.#setStatus({ latencyMs });
+	}
+
+	/** True when `msg` was the reply to a waiting request (and has been handed to it). */
+	#answerRequest(conn: Connection, msg: unknown): boolean {
+		const id = this.#protocol.replyId?.(msg);
+		const byId = id === undefined ? undefined : conn.requests.get(id);
+		if (byId) {
+			byId.settle(null, msg);
+			return true;
+		}
+		for (const pending of conn.requests.values()) {
+			if (pending.match?.(msg)) {
+				pending.settle(null, msg);
+				return true;
+			}
+		}
+		return false;
 	}
 
 	#goLive(conn: Connection): void {
@@ -454,7 +615,17 @@ export class ReconnectingSocket {
 	#drop(conn: Connection, reason: string): void {
 		if (!this.#isCurrent(conn)) return;
 		this.#teardown(reason);
-		if (!conn.live) this.#failuresInRow++;
+		this.#retryAfter(reason, !conn.live);
+	}
+
+	/** An attempt failed before it had a connection (its URL could not be worked out). */
+	#attemptFailed(reason: string): void {
+		if (this.#closed) return;
+		this.#retryAfter(reason, true);
+	}
+
+	#retryAfter(reason: string, failedAttempt: boolean): void {
+		if (failedAttempt) this.#failuresInRow++;
 		if (this.#failuresInRow >= this.#policy.maxAttempts) {
 			this.#fail(`Gave up after ${this.#failuresInRow} failed attempts: ${reason}`);
 			return;
@@ -466,6 +637,7 @@ export class ReconnectingSocket {
 
 	/** Stop retrying: only reconnectNow() (or online, after offline) starts again. */
 	#fail(message: string): void {
+		this.#stopResolving();
 		this.#teardown(message);
 		this.#clearReconnectTimer();
 		this.#emitError(message);
@@ -486,6 +658,7 @@ export class ReconnectingSocket {
 		if (this.#closed || this.#status.state === 'failed') return;
 		this.#offline = true;
 		this.#clearReconnectTimer();
+		this.#stopResolving();
 		this.#teardown('offline');
 		this.#setStatus({ state: 'reconnecting', error: 'offline' });
 	}
@@ -526,6 +699,7 @@ export class ReconnectingSocket {
 		const conn = this.#conn;
 		if (!conn) return;
 		this.#settleProbes(conn, `${this.#label} dropped: ${reason}`);
+		this.#settleRequests(conn, `${this.#label} dropped: ${reason}`);
 		this.#conn = null;
 		clearInterval(this.#checkTimer);
 		this.#checkTimer = undefined;
@@ -540,6 +714,11 @@ export class ReconnectingSocket {
 	#settleProbes(conn: Connection | null, reason: string | null): void {
 		if (!conn || conn.probes.size === 0) return;
 		for (const settle of [...conn.probes]) settle(reason);
+	}
+
+	#settleRequests(conn: Connection | null, reason: string): void {
+		if (!conn || conn.requests.size === 0) return;
+		for (const pending of [...conn.requests.values()]) pending.settle(new Error(reason));
 	}
 
 	#clearReconnectTimer(): void {

@@ -17,6 +17,12 @@ export interface SocketLike {
 
 export type SocketFactory = (url: string) => SocketLike;
 
+/**
+ * Where to connect: a fixed URL, or one worked out afresh on every (re)connect (AscendEX puts the
+ * account group, learned by a REST call, in its private URL).
+ */
+export type SocketUrl = string | (() => string | Promise<string>);
+
 /** What one venue's wire protocol tells the socket. Pure builders and recognisers, no I/O. */
 export interface SocketProtocol {
 	/** Send a keepalive when nothing has arrived, or nothing was sent, for this long (ms). */
@@ -28,8 +34,25 @@ export interface SocketProtocol {
 	 * arrived for `keepaliveMs` + this. A quiet connection that answers its keepalives stays live.
 	 */
 	staleAfterMs: number;
+	/** The keepalive exactly as it goes on the wire: JSON, or plain text (Bitget's `ping`). */
 	pingFrame(): string;
-	isPong(msg: unknown): boolean;
+	/**
+	 * Recognises a keepalive reply from the raw text, before any JSON parsing: some venues answer
+	 * with plain text (Bitget's `pong`), which is not JSON and must not count as a malformed frame.
+	 */
+	isPongText?(text: string): boolean;
+	/** Recognises a keepalive reply among parsed (JSON) messages. */
+	isPong?(msg: unknown): boolean;
+	/**
+	 * The server's own keepalive: the reply frame to send at once, or null when `msg` is not one.
+	 * AscendEX sends `{"m":"ping","hp":3}` and drops a client that does not answer `{"op":"pong"}`.
+	 */
+	serverPing?(msg: unknown): string | null;
+	/**
+	 * The id a message answers, for `request()`: AscendEX echoes the `id` of every `req`.
+	 * Undefined when the message answers no request.
+	 */
+	replyId?(msg: unknown): string | undefined;
 	/** A login frame, built fresh (signed with a current timestamp) on every (re)connect. */
 	loginFrame?(): Promise<string>;
 	/** 'ok' for a successful login ack, an error message for a failed one, null if not an ack. */

@@ -43,6 +43,8 @@ const LIVE: ConnectionStatus = { state: 'live', lastMessageAt: 1, reconnects: 0 
 
 vi.mock('$lib/exchanges/registry', () => ({
 	createAdapter: async (): Promise<Partial<ExchangeAdapter>> => ({
+		venue: 'bitmart',
+		endpoints: { rest: 'http://127.0.0.1:1', publicWs: 'ws://127.0.0.1:1', privateWs: '' },
 		serverTime: async () => ({ offsetMs: 0, rttMs: 1, measuredAt: 0 }),
 		instruments: async () => [],
 		accountSnapshot: async () => structuredClone(venue.snapshot!),
@@ -60,6 +62,10 @@ vi.mock('$lib/exchanges/registry', () => ({
 		openMarketStream: () => ({
 			watch: () => () => undefined,
 			requestBookSnapshot: () => undefined,
+			newBookSequencer: () => {
+				throw new Error('no book here');
+			},
+			bookDepth: () => 5,
 			onStatus: () => () => undefined,
 			status: LIVE,
 			close: () => undefined

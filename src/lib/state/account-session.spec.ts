@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { openPerchDB } from '$lib/db/open';
+import { MarketStreamPool } from '$lib/exchanges/market-stream-pool';
 import type {
 	AccountCredentials,
 	AccountEvent,
@@ -55,6 +56,7 @@ class ScriptedVenue {
 	adapter(): ExchangeAdapter {
 		return {
 			venue: 'bitmart',
+			endpoints: { rest: 'http://127.0.0.1:1', publicWs: 'ws://127.0.0.1:1', privateWs: '' },
 			serverTime: () => this.clockAnswer,
 			instruments: async () => [],
 			accountSnapshot: async () => {
@@ -80,6 +82,10 @@ class ScriptedVenue {
 				return {
 					watch: () => () => {},
 					requestBookSnapshot: () => {},
+					newBookSequencer: () => {
+						throw new Error('no book here');
+					},
+					bookDepth: () => 5,
 					onStatus: () => () => {},
 					status: LIVE,
 					close: () => {}
@@ -104,7 +110,13 @@ async function session(venue: ScriptedVenue) {
 			privateWs: 'ws://127.0.0.1:1'
 		}
 	};
-	return new AccountSession(identity, creds, gate, async () => venue.adapter());
+	return new AccountSession(
+		identity,
+		creds,
+		gate,
+		async () => venue.adapter(),
+		new MarketStreamPool()
+	);
 }
 
 function filled(id: string): Order {

@@ -1,4 +1,5 @@
 import { compareDecimals, isDecimalString } from '$lib/domain/decimal';
+import { marketStreams, type MarketStreamPool } from '$lib/exchanges/market-stream-pool';
 import { createAdapter } from '$lib/exchanges/registry';
 import type {
 	AccountCredentials,
@@ -71,6 +72,7 @@ export class AccountSession {
 	#creds: AccountCredentials | null;
 	#gate: OrderGate;
 	#createAdapter: AdapterFactory;
+	#markets: MarketStreamPool;
 	#detachGate: (() => void) | null = null;
 	#refreshTimer: ReturnType<typeof setTimeout> | null = null;
 	#adapter: ExchangeAdapter | null = null;
@@ -87,12 +89,14 @@ export class AccountSession {
 		identity: AccountIdentity,
 		creds: AccountCredentials,
 		gate: OrderGate,
-		adapterFactory: AdapterFactory = createAdapter
+		adapterFactory: AdapterFactory = createAdapter,
+		markets: MarketStreamPool = marketStreams
 	) {
 		this.identity = identity;
 		this.#creds = creds;
 		this.#gate = gate;
 		this.#createAdapter = adapterFactory;
+		this.#markets = markets;
 	}
 
 	get streamLive(): boolean {
@@ -139,7 +143,8 @@ export class AccountSession {
 		this.#statusTimer = setInterval(() => {
 			if (this.#stream) this.status = this.#stream.status;
 		}, 500);
-		this.#market = adapter.openMarketStream();
+		// One public socket per venue endpoint, shared with the market screen and other accounts.
+		this.#market = this.#markets.acquire(adapter);
 		this.#detachGate = this.#gate.attach(this.#target(adapter, creds));
 		await this.refresh();
 	}
@@ -369,7 +374,7 @@ export class AccountSession {
 							(this.marks = { ...this.marks, [symbol]: { price: t.mark, at: Date.now() } }),
 						funding: (f) => (this.funding = { ...this.funding, [symbol]: f })
 					},
-					{ depth: 5, speedMs: 200 }
+					{ depth: 5, speed: 'normal' }
 				)
 			);
 		}

@@ -29,27 +29,36 @@ const instrument: Instrument = {
 	trading: true
 };
 
-vi.mock('$lib/exchanges/registry', () => ({
-	createAdapter: async (): Promise<Partial<ExchangeAdapter>> => ({
-		instruments: async () => [instrument],
-		serverTime: async () => ({ offsetMs: 0, rttMs: 1, measuredAt: 0 }),
-		fundingHistory: async () => [],
-		openMarketStream: () => ({
-			watch: (_symbol: string, handlers: MarketHandlers) => {
-				venue.handlers = handlers;
-				return () => (venue.handlers = null);
-			},
-			requestBookSnapshot: () => void venue.snapshotRequests++,
-			onStatus: () => () => undefined,
-			get status() {
-				return venue.status;
-			},
-			close: () => undefined
+vi.mock('$lib/exchanges/registry', async () => {
+	// The Demo venue speaks BitMart: its book is kept in step by BitMart's rule.
+	const { BitmartBookSequencer } = await import('$lib/exchanges/bitmart/book-sequencer');
+	return {
+		createAdapter: async (): Promise<Partial<ExchangeAdapter>> => ({
+			venue: 'demo',
+			endpoints: { rest: 'http://127.0.0.1:1', publicWs: 'ws://127.0.0.1:1', privateWs: '' },
+			instruments: async () => [instrument],
+			serverTime: async () => ({ offsetMs: 0, rttMs: 1, measuredAt: 0 }),
+			fundingHistory: async () => [],
+			openMarketStream: () => ({
+				watch: (_symbol: string, handlers: MarketHandlers) => {
+					venue.handlers = handlers;
+					return () => (venue.handlers = null);
+				},
+				requestBookSnapshot: () => void venue.snapshotRequests++,
+				newBookSequencer: () => new BitmartBookSequencer(),
+				bookDepth: () => 50,
+				onStatus: () => () => undefined,
+				get status() {
+					return venue.status;
+				},
+				close: () => undefined
+			})
 		})
-	})
-}));
+	};
+});
 
 const { MarketSession } = await import('./market.svelte');
+const { createFrameScheduler } = await import('$lib/render/frame');
 
 function book(kind: BookMessage['kind'], version: number, bid: string, ask: string): BookMessage {
 	return {
@@ -98,6 +107,36 @@ describe('MarketSession book resync', () => {
 		expect(session.bookVersion).toBe(20);
 		await vi.advanceTimersByTimeAsync(5000);
 		expect(venue.snapshotRequests).toBe(2);
+		session.disconnect();
+	});
+});
+
+describe('MarketSession and the depth chart', () => {
+	beforeEach(() => vi.useFakeTimers());
+	afterEach(() => vi.useRealTimers());
+
+	it('the depth chart draws in the same frame that publishes the ladder', async () => {
+		const session = new MarketSession();
+		await session.connect({ venue: 'demo', presetId: 'demo' });
+		// A chart on the page's frame loop, told of news by the depth source, as DepthChart is.
+		const drawn: { ladderBid: string | undefined; depthPoints: number }[] = [];
+		const chart = createFrameScheduler(() => {
+			const columns = session.depthSource.read();
+			drawn.push({
+				ladderBid: session.ladder.bids[0]?.price,
+				depthPoints: columns?.xs.length ?? 0
+			});
+		});
+		const stop = session.depthSource.onChange(() => chart.request());
+		await vi.advanceTimersByTimeAsync(100);
+		drawn.length = 0;
+
+		venue.handlers?.book?.(book('snapshot', 10, '100.0', '100.2'));
+		// One frame (16 ms) later the ladder shows the book and the chart has drawn it.
+		await vi.advanceTimersByTimeAsync(17);
+		expect(session.ladder.bids[0]?.price).toBe('100.0');
+		expect(drawn).toEqual([{ ladderBid: '100.0', depthPoints: 2 }]);
+		stop();
 		session.disconnect();
 	});
 });

@@ -1,6 +1,11 @@
 import { OrderBook } from '$lib/book/order-book';
-import { createFrameScheduler } from '$lib/charts/frame';
-import { buildDepthColumns, type DepthColumns } from '$lib/charts/depth-data';
+import type { BookSequencer, BookState } from '$lib/book/sequencer';
+import {
+	buildDepthColumns,
+	type DepthChartSource,
+	type DepthColumns
+} from '$lib/book/depth-columns';
+import { marketStreams, type MarketStreamPool } from '$lib/exchanges/market-stream-pool';
 import { createAdapter, type ConnectionChoice } from '$lib/exchanges/registry';
 import type {
 	BookMessage,
@@ -10,9 +15,11 @@ import type {
 	FundingState,
 	Instrument,
 	MarketStream,
+	MarketStreamOptions,
 	Ticker,
 	Trade
 } from '$lib/exchanges/types';
+import { createFrameScheduler } from '$lib/render/frame';
 import { EventLog } from './event-log.svelte';
 
 export interface LadderLevel {
@@ -34,7 +41,10 @@ export type Loadable<T> =
 	| { status: 'error'; message: string };
 
 const LADDER_ROWS = 12;
+/** Levels per side the depth chart draws. */
 const DEPTH_LEVELS = 50;
+/** The market screen shows the full book, as fast as the venue pushes it. */
+const BOOK_OPTIONS: MarketStreamOptions = { depth: 'full', speed: 'fast' };
 const MAX_TRADES = 40;
 const IDLE: ConnectionStatus = { state: 'idle', lastMessageAt: 0, reconnects: 0 };
 /** Ask again when a requested snapshot has not arrived in this long (the request may be lost). */
@@ -59,35 +69,49 @@ export class MarketSession {
 	fundingHistory = $state.raw<Loadable<FundingRatePoint[]>>({ status: 'idle' });
 	trades = $state.raw<Trade[]>([]);
 	ladder = $state.raw<Ladder>({ bids: [], asks: [], maxSize: 0 });
-	bookState = $state.raw<'empty' | 'live' | 'resyncing'>('empty');
+	bookState = $state.raw<BookState>('empty');
 	bookVersion = $state.raw(0);
 	bookAt = $state.raw(0);
 	resyncs = $state.raw(0);
-	/** Bumped once per animation frame when the book changed, for the depth chart. */
-	depthRevision = $state.raw(0);
 	clockSkewMs = $state.raw<number | null>(null);
 
+	#markets: MarketStreamPool;
 	#adapter: ExchangeAdapter | null = null;
 	#stream: MarketStream | null = null;
 	#unwatch: (() => void) | null = null;
 	#unstatus: (() => void) | null = null;
 	#book = new OrderBook({ maxDepth: DEPTH_LEVELS });
+	/** The venue's rule for keeping `#book` in step; a new one per symbol. */
+	#sequencer: BookSequencer | null = null;
 	#bookDirty = false;
 	#pendingTrades: Trade[] = [];
 	#generation = 0;
 	#depth: DepthColumns | null = null;
+	/** On the page's one frame loop, which the depth chart draws on too. */
 	#frame = createFrameScheduler(() => this.#flush());
+	#depthListeners = new Set<() => void>();
 	#statusTimer: ReturnType<typeof setInterval> | null = null;
 	#resyncRequestedAt = 0;
 
-	/** For the depth chart: read the book straight from the non-reactive buffers. */
-	readonly depthSource = {
+	/**
+	 * For the depth chart: read the book straight from the non-reactive buffers. Listeners hear of
+	 * a new book inside the frame that publishes the ladder, so the chart draws in that frame too.
+	 */
+	readonly depthSource: DepthChartSource = {
 		read: (): DepthColumns | null => {
-			if (this.#book.state === 'empty') return null;
+			if (this.#sequencer === null || this.#sequencer.state === 'empty') return null;
 			this.#depth = buildDepthColumns(this.#book, DEPTH_LEVELS, this.#depth ?? undefined);
 			return this.#depth;
+		},
+		onChange: (listener) => {
+			this.#depthListeners.add(listener);
+			return () => this.#depthListeners.delete(listener);
 		}
 	};
+
+	constructor(markets: MarketStreamPool = marketStreams) {
+		this.#markets = markets;
+	}
 
 	get instrument(): Instrument | undefined {
 		const list = this.instruments.status === 'success' ? this.instruments.value : [];
@@ -110,7 +134,8 @@ export class MarketSession {
 		}
 		if (generation !== this.#generation) return;
 		this.#adapter = adapter;
-		this.#stream = adapter.openMarketStream();
+		// Shared with the account sessions on the same venue endpoint: one public socket for all.
+		this.#stream = this.#markets.acquire(adapter);
 		this.#unstatus = this.#stream.onStatus((s) => {
 			if (generation !== this.#generation) return;
 			if (s.state === 'reconnecting' && this.status.state !== 'reconnecting') {
@@ -148,9 +173,11 @@ export class MarketSession {
 		this.funding = null;
 		this.trades = [];
 		this.#pendingTrades = [];
-		this.#book.reset();
-		this.#publishBook();
 		const stream = this.#stream;
+		// The venue decides how deep its book channel is and how to keep a copy of it in step.
+		this.#book = new OrderBook({ maxDepth: stream.bookDepth(BOOK_OPTIONS) });
+		this.#sequencer = stream.newBookSequencer();
+		this.#publishBook();
 		this.#unwatch = stream.watch(
 			symbol,
 			{
@@ -171,7 +198,7 @@ export class MarketSession {
 					this.log.add('error', message);
 				}
 			},
-			{ depth: DEPTH_LEVELS, speedMs: 100 }
+			BOOK_OPTIONS
 		);
 		void this.#loadFundingHistory(symbol);
 	}
@@ -193,7 +220,8 @@ export class MarketSession {
 		this.#stream = null;
 		this.#adapter = null;
 		this.#frame.cancel();
-		this.#book.reset();
+		this.#book.clear();
+		this.#sequencer = null;
 		this.symbol = null;
 		this.ticker = null;
 		this.funding = null;
@@ -203,17 +231,19 @@ export class MarketSession {
 	}
 
 	#onBook(symbol: string, m: BookMessage): void {
-		if (symbol !== this.symbol) return;
-		const result = this.#book.apply(m);
+		const sequencer = this.#sequencer;
+		if (symbol !== this.symbol || !sequencer) return;
+		const had = sequencer.version;
+		const result = sequencer.apply(m, this.#book);
 		if (result === 'gap') {
 			this.resyncs++;
 			this.log.add(
 				'warn',
-				`${symbol} book: version gap at ${m.version} (had ${this.#book.version}); requesting a snapshot`
+				`${symbol} book: version gap at ${m.version} (had ${had}); requesting a snapshot`
 			);
 			this.#requestSnapshot(symbol);
 		}
-		if (result !== 'dropped') {
+		if (result === 'applied' || result === 'gap') {
 			this.#bookDirty = true;
 			this.#frame.request();
 		}
@@ -225,7 +255,7 @@ export class MarketSession {
 	}
 
 	#retryResync(): void {
-		if (this.#book.state !== 'resyncing' || !this.symbol) return;
+		if (this.#sequencer?.state !== 'resyncing' || !this.symbol) return;
 		if (this.status.state !== 'live') return;
 		if (Date.now() - this.#resyncRequestedAt < RESYNC_RETRY_MS) return;
 		this.log.add('warn', `${this.symbol} book: no snapshot yet; asking again`);
@@ -251,10 +281,16 @@ export class MarketSession {
 		for (const l of bids) maxSize = Math.max(maxSize, Number(l.size));
 		for (const l of asks) maxSize = Math.max(maxSize, Number(l.size));
 		this.ladder = { bids, asks, maxSize };
-		this.bookState = this.#book.state;
-		this.bookVersion = this.#book.version;
+		this.bookState = this.#sequencer?.state ?? 'empty';
+		this.bookVersion = this.#sequencer?.version ?? 0;
 		this.bookAt = Date.now();
-		this.depthRevision++;
+		for (const listener of [...this.#depthListeners]) {
+			try {
+				listener();
+			} catch (error) {
+				console.error('[market] depth listener failed:', error);
+			}
+		}
 	}
 
 	async #loadFundingHistory(symbol: string): Promise<void> {

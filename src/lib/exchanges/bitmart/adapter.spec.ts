@@ -115,7 +115,7 @@ const bookFrame = (topic: string, version: number) => ({
 	}
 });
 
-const options = { depth: 50, speedMs: 100 } as const;
+const options = { depth: 'full', speed: 'fast' } as const;
 const btcTopics = [
 	'futures/ticker:BTCUSDT',
 	'futures/depthIncrease50:BTCUSDT@100ms',
@@ -219,7 +219,7 @@ describe('BitMart market stream', () => {
 		const shallow = recorder();
 		stream.watch('BTCUSDT', deep.handlers, options);
 		sockets[0].open();
-		stream.watch('BTCUSDT', shallow.handlers, { depth: 5, speedMs: 200 });
+		stream.watch('BTCUSDT', shallow.handlers, { depth: 5, speed: 'normal' });
 		expect(sockets[0].sentFrames()[1]).toEqual({
 			action: 'subscribe',
 			args: ['futures/depthIncrease5:BTCUSDT@200ms']

@@ -11,9 +11,18 @@ import type {
 	MarketStream,
 	MarketStreamOptions
 } from '$lib/exchanges/types';
+import type { BookSequencer } from '$lib/book/sequencer';
 import type { ReconnectingSocket } from '$lib/net/socket';
+import { BitmartBookSequencer } from './book-sequencer';
 import { parsePublicMessage, type PublicEvent } from './public-messages';
-import { depthTopic, fundingTopic, requestSnapshotFrame, tickerTopic, tradeTopic } from './stream';
+import {
+	depthChannel,
+	depthTopic,
+	fundingTopic,
+	requestSnapshotFrame,
+	tickerTopic,
+	tradeTopic
+} from './stream';
 
 interface Watcher {
 	symbol: string;
@@ -44,7 +53,8 @@ export class BitmartMarketStream implements MarketStream {
 	}
 
 	watch(symbol: string, handlers: MarketHandlers, options: MarketStreamOptions): () => void {
-		const bookTopic = depthTopic(symbol, options.depth, options.speedMs);
+		const { depth, speedMs } = depthChannel(options);
+		const bookTopic = depthTopic(symbol, depth, speedMs);
 		// Only what the watcher listens to: a mark-only watcher must not pay for book frames.
 		const wanted: [keyof MarketHandlers, string][] = [
 			['ticker', tickerTopic(symbol)],
@@ -75,6 +85,14 @@ export class BitmartMarketStream implements MarketStream {
 		for (const watcher of this.#watchers)
 			if (watcher.symbol === symbol) topics.add(watcher.bookTopic);
 		for (const topic of topics) this.#socket.send(requestSnapshotFrame(topic));
+	}
+
+	newBookSequencer(): BookSequencer {
+		return new BitmartBookSequencer();
+	}
+
+	bookDepth(options: MarketStreamOptions): number {
+		return depthChannel(options).depth;
 	}
 
 	onStatus(listener: (s: ConnectionStatus) => void): () => void {

@@ -7,6 +7,7 @@ import {
 	bitmartPrivateProtocol,
 	bitmartPublicProtocol,
 	chunkedFrames,
+	depthChannel,
 	depthTopic,
 	fundingTopic,
 	parseLoginAck,
@@ -24,6 +25,18 @@ describe('topics', () => {
 		expect(depthTopic('ETHUSDT', 5, 200)).toBe('futures/depthIncrease5:ETHUSDT@200ms');
 		expect(fundingTopic('BTCUSDT')).toBe('futures/fundingRate:BTCUSDT');
 		expect(tradeTopic('BTCUSDT')).toBe('futures/trade:BTCUSDT');
+	});
+
+	it('maps the neutral book options to the shallowest depthIncrease channel that holds them', () => {
+		expect(depthChannel({ depth: 'full', speed: 'fast' })).toEqual({ depth: 50, speedMs: 100 });
+		expect(depthChannel({ depth: 'full', speed: 'normal' })).toEqual({ depth: 50, speedMs: 200 });
+		expect(depthChannel({ depth: 1, speed: 'normal' })).toEqual({ depth: 5, speedMs: 200 });
+		expect(depthChannel({ depth: 5, speed: 'fast' })).toEqual({ depth: 5, speedMs: 100 });
+		expect(depthChannel({ depth: 6, speed: 'fast' }).depth).toBe(20);
+		expect(depthChannel({ depth: 20, speed: 'fast' }).depth).toBe(20);
+		expect(depthChannel({ depth: 21, speed: 'fast' }).depth).toBe(50);
+		// More than BitMart streams: its deepest channel.
+		expect(depthChannel({ depth: 500, speed: 'fast' }).depth).toBe(50);
 	});
 
 	it('builds the snapshot request frame', () => {
@@ -94,13 +107,12 @@ describe('bitmartPublicProtocol', () => {
 	});
 
 	it('recognises the observed pong and the documented text pong only', () => {
-		expect(protocol.isPong({ group: 'System', data: 'pong+4a1b2c3d' })).toBe(true);
-		expect(protocol.isPong('pong')).toBe(true);
-		expect(protocol.isPong({ group: 'futures/ticker:BTCUSDT', data: { symbol: 'BTCUSDT' } })).toBe(
-			false
-		);
-		expect(protocol.isPong({ action: 'ping' })).toBe(false);
-		expect(protocol.isPong(null)).toBe(false);
+		const isPong = (msg: unknown) => protocol.isPong?.(msg);
+		expect(isPong({ group: 'System', data: 'pong+4a1b2c3d' })).toBe(true);
+		expect(isPong('pong')).toBe(true);
+		expect(isPong({ group: 'futures/ticker:BTCUSDT', data: { symbol: 'BTCUSDT' } })).toBe(false);
+		expect(isPong({ action: 'ping' })).toBe(false);
+		expect(isPong(null)).toBe(false);
 	});
 
 	it('chunks subscribe and unsubscribe frames', () => {

@@ -3,6 +3,7 @@
  * reconnecting socket drives. Pure builders and recognisers; the socket does the I/O.
  */
 
+import type { MarketStreamOptions } from '$lib/exchanges/types';
 import type { SocketProtocol } from '$lib/net/types';
 import type { ServerClock } from '$lib/net/clock';
 import { isObject } from './fields';
@@ -27,6 +28,22 @@ export function tickerTopic(symbol: string): string {
 export function depthTopic(symbol: string, depth: DepthLevels, speedMs: DepthSpeedMs): string {
 	return `futures/depthIncrease${depth}:${symbol}@${speedMs}ms`;
 }
+
+/**
+ * BitMart's book channel for the neutral options: the shallowest depthIncrease channel that holds
+ * the levels asked for (50, its deepest, for the full book), at 100 ms when fast, else 200 ms.
+ */
+export function depthChannel(options: MarketStreamOptions): {
+	depth: DepthLevels;
+	speedMs: DepthSpeedMs;
+} {
+	const wanted = options.depth;
+	const depth: DepthLevels =
+		wanted === 'full' ? 50 : (DEPTH_CHANNELS.find((levels) => levels >= wanted) ?? 50);
+	return { depth, speedMs: options.speed === 'fast' ? 100 : 200 };
+}
+
+const DEPTH_CHANNELS: readonly DepthLevels[] = [5, 20, 50];
 
 export function fundingTopic(symbol: string): string {
 	return `futures/fundingRate:${symbol}`;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createFrameScheduler } from './frame';
+import { FrameLoop, createFrameScheduler } from './frame';
 
 describe('createFrameScheduler without requestAnimationFrame (timer fallback)', () => {
 	beforeEach(() => {
@@ -120,6 +120,74 @@ describe('createFrameScheduler with requestAnimationFrame', () => {
 		frame.cancel();
 		expect(callbacks.size).toBe(0);
 		flushFrame();
+		expect(draw).not.toHaveBeenCalled();
+	});
+});
+
+describe('FrameLoop: one frame for every task', () => {
+	beforeEach(() => {
+		vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+	});
+	afterEach(() => {
+		vi.useRealTimers();
+	});
+
+	it('runs every task requested before a frame in that one frame, in request order', () => {
+		const loop = new FrameLoop();
+		const order: string[] = [];
+		const ladder = createFrameScheduler(() => order.push('ladder'), loop);
+		const trades = createFrameScheduler(() => order.push('trades'), loop);
+		trades.request();
+		ladder.request();
+		trades.request();
+		vi.advanceTimersByTime(16);
+		expect(order).toEqual(['trades', 'ladder']);
+	});
+
+	it('a task requested by another while the frame runs draws in the same frame', () => {
+		const loop = new FrameLoop();
+		const drawn: string[] = [];
+		const chart = createFrameScheduler(() => drawn.push('chart'), loop);
+		// The market state publishes the ladder and then tells the depth chart.
+		const market = createFrameScheduler(() => {
+			drawn.push('ladder');
+			chart.request();
+		}, loop);
+		market.request();
+		vi.advanceTimersByTime(16);
+		expect(drawn).toEqual(['ladder', 'chart']);
+		vi.advanceTimersByTime(100);
+		expect(drawn).toEqual(['ladder', 'chart']);
+	});
+
+	it('a task that throws does not cost the others their frame; the error still surfaces', () => {
+		const loop = new FrameLoop();
+		const drawn: string[] = [];
+		const broken = createFrameScheduler(() => {
+			throw new Error('boom');
+		}, loop);
+		const chart = createFrameScheduler(() => drawn.push('chart'), loop);
+		broken.request();
+		chart.request();
+		expect(() => vi.advanceTimersByTime(16)).toThrow('boom');
+		expect(drawn).toEqual(['chart']);
+		chart.request();
+		vi.advanceTimersByTime(16);
+		expect(drawn).toEqual(['chart', 'chart']);
+	});
+
+	it('cancelling the last pending task gives the frame back', () => {
+		const loop = new FrameLoop();
+		const draw = vi.fn();
+		const one = createFrameScheduler(draw, loop);
+		const two = createFrameScheduler(draw, loop);
+		one.request();
+		two.request();
+		one.cancel();
+		expect(vi.getTimerCount()).toBe(1);
+		two.cancel();
+		expect(vi.getTimerCount()).toBe(0);
+		vi.advanceTimersByTime(100);
 		expect(draw).not.toHaveBeenCalled();
 	});
 });

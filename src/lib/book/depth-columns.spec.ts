@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { OrderBook } from '$lib/book/order-book';
+import { OrderBook } from './order-book';
 import {
 	buildDepthColumns,
 	centeredPriceRange,
 	DepthColumns,
 	fillDepthColumns
-} from './depth-data';
+} from './depth-columns';
 
 // Bids 100 x 2, 99 x 3, 97 x 5 and asks 101 x 1, 102 x 4, summed outwards from the best price.
 const bids = { prices: [100, 99, 97], totals: [2, 5, 10] };
@@ -94,21 +94,18 @@ describe('fillDepthColumns', () => {
 describe('buildDepthColumns', () => {
 	it('reads the best levels of an order book into depth columns', () => {
 		const book = new OrderBook({ maxDepth: 10 });
-		book.apply({
-			kind: 'snapshot',
-			symbol: 'BTCUSDT',
-			version: 1,
-			bids: [
+		book.replace(
+			[
 				{ price: '100', size: '2' },
 				{ price: '99', size: '3' },
 				{ price: '97', size: '5' }
 			],
-			asks: [
+			[
 				{ price: '101', size: '1' },
 				{ price: '102', size: '4' }
 			],
-			ts: 0
-		});
+			0
+		);
 		const first = buildDepthColumns(book, 2);
 		expect(Array.from(first.xs)).toEqual([99, 100, 101, 102]);
 		expect(first.bids).toEqual([5, 2, null, null]);

@@ -1,7 +1,8 @@
 /**
- * Turns a cumulative order book into uPlot columns for a depth chart: one ascending price axis
- * (bids reversed, then asks) and two series that are null outside their own side, so each side
- * fills down to zero and the spread stays empty.
+ * Turns a cumulative order book into columns for a depth chart (uPlot's shape): one ascending
+ * price axis (bids reversed, then asks) and two series that are null outside their own side, so
+ * each side fills down to zero and the spread stays empty. Plain data, no drawing: the state layer
+ * builds these and the chart (src/lib/charts) only draws them.
  */
 
 /** One side of the book, best price first, sizes already summed from the best price outwards. */
@@ -21,9 +22,15 @@ export interface DepthChartData {
 	asks: (number | null)[];
 }
 
-/** The depth chart pulls its data from here once per frame; the data stays outside Svelte. */
+/**
+ * The depth chart pulls its data from here; the data stays outside Svelte. The source says when
+ * it has news through `onChange`, from inside the frame loop (src/lib/render/frame), so the chart
+ * can draw in that same frame.
+ */
 export interface DepthChartSource {
 	read(): DepthChartData | null;
+	/** Calls `listener` whenever `read()` would give something new; returns the unsubscribe. */
+	onChange(listener: () => void): () => void;
 }
 
 /**
