@@ -122,6 +122,12 @@ export function defaultEndpoints(venue: VenueId): Endpoints {
 	return { ...preset.endpoints };
 }
 
+/** The Demo venue's try-it account: a public, simulator-only key, and where it connects. */
+export async function demoAccount() {
+	const { DEMO_ACCOUNT, demoEndpoints } = await import('./demo/adapter');
+	return { account: DEMO_ACCOUNT, endpoints: await demoEndpoints() };
+}
+
 export async function createAdapter(choice: ConnectionChoice): Promise<ExchangeAdapter> {
 	switch (choice.venue) {
 		case 'demo': {

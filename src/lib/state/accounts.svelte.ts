@@ -3,7 +3,7 @@ import { listRecentCloses } from '$lib/db/closes-repo';
 import { openPerchDB, type PerchDatabase } from '$lib/db/open';
 import { getAutoLockMinutes, setAutoLockMinutes } from '$lib/db/settings-repo';
 import { describeClose, type ClosePlan } from '$lib/domain/close-planner';
-import { createAdapter, CUSTOM_PRESET_ID, venueName } from '$lib/exchanges/registry';
+import { createAdapter, CUSTOM_PRESET_ID, demoAccount, venueName } from '$lib/exchanges/registry';
 import type { Endpoints, Order, PositionSide, VenueId } from '$lib/exchanges/types';
 import { WrongPassphraseError } from '$lib/vault/errors';
 import { importSigningKey } from '$lib/vault/signing-key';
@@ -180,12 +180,12 @@ export class AccountsManager {
 
 	/** The Demo venue's account: a public simulator-only key with positions to try closes on. */
 	async addDemoAccount(): Promise<void> {
-		const { DEMO_ACCOUNT, demoEndpoints } = await import('$lib/exchanges/demo/adapter');
+		const { account: DEMO_ACCOUNT, endpoints } = await demoAccount();
 		await this.addAccount({
 			label: DEMO_ACCOUNT.label,
 			venue: 'demo',
 			presetId: 'demo',
-			endpoints: await demoEndpoints(),
+			endpoints,
 			apiKey: DEMO_ACCOUNT.apiKey,
 			secret: DEMO_ACCOUNT.secret,
 			fields: { ...DEMO_ACCOUNT.fields }
