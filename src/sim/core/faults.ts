@@ -27,9 +27,30 @@ export interface SimFaults {
 	dropNextResponse(pathContains: string): void;
 	/** The next REST request whose path contains this text fails with this documented code. */
 	rejectNext(pathContains: string, code: number): void;
+	/**
+	 * The next REST request whose path contains this text reaches the exchange only after `ms`: it
+	 * is processed (an order executes) and answered late, like a request stuck in a slow network.
+	 */
+	holdNext(pathContains: string, ms: number): void;
+	/** The requests a `holdNext` is holding right now, oldest first (never a header). */
+	heldRequests(): HeldRequest[];
+	/**
+	 * When a position is fully closed, push the account's remaining open positions instead of a
+	 * row with size 0 (off by default). A live BitMart account was seen doing this: a client that
+	 * only removes positions on a size-0 row keeps showing the closed one.
+	 */
+	omitClosedPositions(on: boolean): void;
 	/** Freeze the market engine and the book channels (no new versions) so a test can compare books. */
 	pause(): void;
 	resume(): void;
+}
+
+export interface HeldRequest {
+	method: string;
+	path: string;
+	query: string;
+	/** The parsed JSON body of a POST ({} if none), the query parameters of a GET. */
+	params: Record<string, unknown>;
 }
 
 export class FaultState {
@@ -38,7 +59,10 @@ export class FaultState {
 	responseDelayMs = 0;
 	privatePushDelayMs = 0;
 	paused = false;
+	omitClosedPositions = false;
+	readonly held = new Set<HeldRequest>();
 	readonly #drops: string[] = [];
+	readonly #holds: Array<{ pathContains: string; ms: number }> = [];
 	readonly #rejects: Array<{ pathContains: string; error: SimError }> = [];
 
 	dropNext(pathContains: string): void {
@@ -47,6 +71,17 @@ export class FaultState {
 
 	rejectNext(pathContains: string, code: number): void {
 		this.#rejects.push({ pathContains, error: documentedError(code) });
+	}
+
+	holdNext(pathContains: string, ms: number): void {
+		this.#holds.push({ pathContains, ms: Math.max(0, ms) });
+	}
+
+	/** Consume the first armed hold that matches; how long this request must wait (0: none). */
+	takeHold(path: string): number {
+		const i = this.#holds.findIndex((h) => path.includes(h.pathContains));
+		if (i < 0) return 0;
+		return this.#holds.splice(i, 1)[0].ms;
 	}
 
 	/** Consume the first armed drop that matches; true if this answer must be lost. */

@@ -1,6 +1,7 @@
 export { SimExchange } from './sim-exchange';
 export type {
 	SeedOrderOptions,
+	TradeOptions,
 	SimAccountHandle,
 	SimExchangeOptions,
 	SimPositionView,
@@ -14,7 +15,7 @@ export type {
 	SimPositionMode
 } from './accounts';
 export type { BookView } from './depth-channel';
-export type { SimFaults } from './faults';
+export type { HeldRequest, SimFaults } from './faults';
 export { DEFAULT_INSTRUMENTS, type SimInstrument } from './instruments';
 export type { LoggedRequest, RestRequest, RestResponse } from './rest';
 export type { SocketHandle, SocketKind } from './ws-session';

@@ -81,6 +81,16 @@ export interface SeedOrderOptions {
 	marginMode?: OpenType;
 }
 
+export interface TradeOptions {
+	symbol: string;
+	/** The wire side code: 1 buy/open long, 2 buy close short, 3 sell close long, 4 sell/open short. */
+	side: 1 | 2 | 3 | 4;
+	size: number;
+	leverage?: string | number;
+	/** Default: the margin mode of the position it adds to or reduces, else cross. */
+	marginMode?: OpenType;
+}
+
 export interface SimAccountHandle {
 	readonly apiKey: string;
 	readonly memo: string;
@@ -92,6 +102,11 @@ export interface SimAccountHandle {
 	seedPosition(p: SeedPositionOptions): SimPosition;
 	/** Validated like a submit-order (so a closing side needs a position); pushes action 2. */
 	seedOrder(o: SeedOrderOptions): SimOrder;
+	/**
+	 * A market order placed elsewhere (the exchange's website, another device): validated and
+	 * executed like a submit-order and pushed like one, but not in the REST request log.
+	 */
+	trade(o: TradeOptions): SimOrder;
 	setPositionMode(mode: 'hedge' | 'one-way' | 'one_way'): void;
 	/** The open positions as position-v2 reports them, numbers as decimal strings. */
 	positions(): SimPositionView[];
@@ -205,6 +220,23 @@ export class SimExchange {
 					this.now()
 				);
 			},
+			trade: (o) => {
+				const held =
+					account.position(o.symbol, o.side === 1 || o.side === 3 ? 'long' : 'short') ??
+					account.position(o.symbol, o.side === 1 || o.side === 3 ? 'short' : 'long');
+				return submitOrder(
+					account,
+					{
+						symbol: o.symbol,
+						side: o.side,
+						type: 'market',
+						size: o.size,
+						leverage: o.leverage === undefined ? undefined : String(o.leverage),
+						open_type: o.marginMode ?? held?.openType ?? 'cross'
+					},
+					this.now()
+				);
+			},
 			setPositionMode: (mode) => account.setPositionMode(mode === 'hedge' ? 'hedge' : 'one_way'),
 			positions: () =>
 				[...account.positions.values()]
@@ -225,7 +257,19 @@ export class SimExchange {
 	}
 
 	async handleRest(req: RestRequest): Promise<RestResponse> {
-		const drop = req.method.toUpperCase() !== 'OPTIONS' && this.#fault.takeDrop(req.path);
+		const method = req.method.toUpperCase();
+		// A CORS preflight is the browser's, not the request a test aimed a fault at.
+		const drop = method !== 'OPTIONS' && this.#fault.takeDrop(req.path);
+		const holdMs = method === 'OPTIONS' ? 0 : this.#fault.takeHold(req.path);
+		if (holdMs > 0) {
+			const held = { method, path: req.path, query: req.query, params: requestParams(req) };
+			this.#fault.held.add(held);
+			try {
+				await sleep(holdMs);
+			} finally {
+				this.#fault.held.delete(held);
+			}
+		}
 		const pushesBefore = this.#accountPushes;
 		const response = await this.#router.handle(req);
 		if (this.#accountPushes !== pushesBefore && this.#fault.privatePushDelayMs === 0) {
@@ -387,7 +431,11 @@ export class SimExchange {
 			if (event.kind === 'order' && session.topics.has('futures/order')) {
 				frame = orderFrame(account, event.action, event.order, event.fill);
 			} else if (event.kind === 'position' && session.topics.has('futures/position')) {
-				frame = { group: 'futures/position', data: [positionData(account, event.position)] };
+				const closed = event.position.size === 0 && this.#fault.omitClosedPositions;
+				const rows = closed
+					? [...account.positions.values()].filter((p) => p.size > 0)
+					: [event.position];
+				frame = { group: 'futures/position', data: rows.map((p) => positionData(account, p)) };
 			} else if (event.kind === 'asset' && session.topics.has(`futures/asset:${event.currency}`)) {
 				frame = assetFrame(account, event.currency);
 			}
@@ -524,6 +572,11 @@ export class SimExchange {
 			},
 			dropNextResponse: (pathContains) => fault.dropNext(pathContains),
 			rejectNext: (pathContains, code) => fault.rejectNext(pathContains, code),
+			holdNext: (pathContains, ms) => fault.holdNext(pathContains, ms),
+			heldRequests: () => [...fault.held].map((r) => ({ ...r, params: { ...r.params } })),
+			omitClosedPositions: (on) => {
+				fault.omitClosedPositions = on;
+			},
 			pause: () => {
 				fault.paused = true;
 			},
@@ -531,6 +584,19 @@ export class SimExchange {
 				fault.paused = false;
 			}
 		};
+	}
+}
+
+function requestParams(req: RestRequest): Record<string, unknown> {
+	if (req.method.toUpperCase() !== 'POST')
+		return Object.fromEntries(new URLSearchParams(req.query));
+	try {
+		const parsed: unknown = JSON.parse(req.body);
+		return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+			? { ...(parsed as Record<string, unknown>) }
+			: {};
+	} catch {
+		return {};
 	}
 }
 

@@ -60,6 +60,10 @@ function pushes(ws: TestSocket) {
 		.filter((m) => m && ACCOUNT_GROUPS.includes(String(m.group)) && m.action === undefined);
 }
 
+async function until(check: () => boolean): Promise<void> {
+	while (!check()) await new Promise((r) => setTimeout(r, 5));
+}
+
 const closeBody = (clientOrderId: string, size = 5) => ({
 	symbol: 'BTCUSDT',
 	client_order_id: clientOrderId,
@@ -122,6 +126,34 @@ describe('private pushes around a close', () => {
 		]);
 		// Margin left: 15 × 0.001 × 60000 / 20 = 45.
 		expect(frames[3]!.data).toMatchObject({ currency: 'USDT', position_deposit: '45' });
+	});
+
+	it('omitClosedPositions: a full close pushes the other open positions, no size-0 row', async () => {
+		const { key, handle, rest } = account();
+		handle.seedPosition({ symbol: 'ETHUSDT', side: 'short', size: 3, entryPrice: '3000' });
+		const ws = await privateSocket(key);
+		server.sim.faults.omitClosedPositions(true);
+		try {
+			expect(
+				(await rest.post('/contract/private/submit-order', closeBody('omit1', 20))).json.code
+			).toBe(1000);
+			const position = await ws.nextPush('futures/position');
+			expect(position.data).toEqual([
+				expect.objectContaining({ symbol: 'ETHUSDT', hold_volume: '3', position_type: 2 })
+			]);
+		} finally {
+			server.sim.faults.omitClosedPositions(false);
+		}
+	});
+
+	it('trade: an order placed elsewhere moves the position and is pushed, not logged', async () => {
+		const { key, handle } = account();
+		const ws = await privateSocket(key);
+		handle.trade({ symbol: 'BTCUSDT', side: 1, size: 8 });
+		const position = await ws.nextPush('futures/position');
+		expect((position.data as unknown[])[0]).toMatchObject({ symbol: 'BTCUSDT', hold_volume: '28' });
+		expect(handle.positions()[0]).toMatchObject({ size: '28', marginMode: 'cross' });
+		expect(server.sim.ordersSubmitted(key.apiKey)).toEqual([]);
 	});
 
 	it('reports a closed position with hold_volume "0"', async () => {
@@ -244,6 +276,30 @@ describe('REST faults', () => {
 		expect(logged[2].params).toEqual({ symbol: 'BTCUSDT' });
 		expect(JSON.stringify(logged)).not.toContain(key.secret);
 		expect(logged.every((r) => !('x-bm-sign' in r.headers))).toBe(true);
+	});
+
+	it('holdNext: the request is processed only after the hold, other requests go through', async () => {
+		const { key, handle, rest } = account();
+		server.sim.faults.holdNext('/submit-order', 400);
+		const answer = rest.post('/contract/private/submit-order', closeBody('perchHeld1'));
+		await until(() => server.sim.faults.heldRequests().length === 1);
+		expect(server.sim.faults.heldRequests()).toEqual([
+			{
+				method: 'POST',
+				path: '/contract/private/submit-order',
+				query: '',
+				params: closeBody('perchHeld1')
+			}
+		]);
+		// Held means not yet at the exchange: nothing executed, nothing logged, reads still answer.
+		const during = await rest.get('/contract/private/position-v2', { symbol: 'BTCUSDT' });
+		expect(during.json.data[0].current_amount).toBe('20');
+		expect(handle.positions()[0].size).toBe('20');
+		expect(server.sim.ordersSubmitted(key.apiKey)).toEqual([]);
+		expect((await answer).json.code).toBe(1000);
+		expect(server.sim.faults.heldRequests()).toEqual([]);
+		expect(handle.positions()[0].size).toBe('15');
+		expect(server.sim.ordersSubmitted(key.apiKey)).toEqual([closeBody('perchHeld1')]);
 	});
 
 	it('delayResponses slows the answer but not the pushes', async () => {
