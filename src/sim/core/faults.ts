@@ -40,6 +40,11 @@ export interface SimFaults {
 	 * only removes positions on a size-0 row keeps showing the closed one.
 	 */
 	omitClosedPositions(on: boolean): void;
+	/**
+	 * Send every position push twice (account events and the timed push alike), as a client may
+	 * see after a reconnect or from a relay that repeats frames; off by default.
+	 */
+	duplicatePositionPushes(on: boolean): void;
 	/** Freeze the market engine and the book channels (no new versions) so a test can compare books. */
 	pause(): void;
 	resume(): void;
@@ -60,6 +65,7 @@ export class FaultState {
 	privatePushDelayMs = 0;
 	paused = false;
 	omitClosedPositions = false;
+	duplicatePositionPushes = false;
 	readonly held = new Set<HeldRequest>();
 	readonly #drops: string[] = [];
 	readonly #holds: Array<{ pathContains: string; ms: number }> = [];

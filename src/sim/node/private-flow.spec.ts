@@ -146,6 +146,27 @@ describe('private pushes around a close', () => {
 		}
 	});
 
+	it('duplicatePositionPushes: every position frame arrives twice, account events and timed ones', async () => {
+		const { key, handle } = account();
+		const ws = await privateSocket(key);
+		server.sim.faults.duplicatePositionPushes(true);
+		try {
+			handle.trade({ symbol: 'BTCUSDT', side: 3, size: 5 });
+			const first = await ws.nextPush('futures/position');
+			const second = await ws.nextPush('futures/position');
+			expect(second.data).toEqual(first.data);
+			expect((first.data as unknown[])[0]).toMatchObject({ hold_volume: '15' });
+		} finally {
+			server.sim.faults.duplicatePositionPushes(false);
+		}
+		ws.skip();
+		handle.trade({ symbol: 'BTCUSDT', side: 3, size: 5 });
+		expect((await ws.nextPush('futures/position')).data).toEqual([
+			expect.objectContaining({ hold_volume: '10' })
+		]);
+		expect(await ws.quiet((m) => m.group === 'futures/position', 100)).toBe(true);
+	});
+
 	it('trade: an order placed elsewhere moves the position and is pushed, not logged', async () => {
 		const { key, handle } = account();
 		const ws = await privateSocket(key);
