@@ -45,6 +45,12 @@ export interface SimFaults {
 	 * see after a reconnect or from a relay that repeats frames; off by default.
 	 */
 	duplicatePositionPushes(on: boolean): void;
+	/**
+	 * Forget every armed one-shot fault (drop, reject, hold) that no request has consumed yet;
+	 * requests already held stay held. For a test that arms a fault for a request that may never
+	 * be sent (a close the client refused) and must not let it hit the next one.
+	 */
+	disarm(): void;
 	/** Freeze the market engine and the book channels (no new versions) so a test can compare books. */
 	pause(): void;
 	resume(): void;
@@ -96,6 +102,12 @@ export class FaultState {
 		if (i < 0) return false;
 		this.#drops.splice(i, 1);
 		return true;
+	}
+
+	disarm(): void {
+		this.#drops.length = 0;
+		this.#holds.length = 0;
+		this.#rejects.length = 0;
 	}
 
 	takeReject(path: string): SimError | undefined {

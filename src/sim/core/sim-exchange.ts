@@ -586,6 +586,7 @@ export class SimExchange {
 			duplicatePositionPushes: (on) => {
 				fault.duplicatePositionPushes = on;
 			},
+			disarm: () => fault.disarm(),
 			pause: () => {
 				fault.paused = true;
 			},

@@ -323,6 +323,19 @@ describe('REST faults', () => {
 		expect(server.sim.ordersSubmitted(key.apiKey)).toEqual([closeBody('perchHeld1')]);
 	});
 
+	it('disarm: armed one-shot faults no request consumed are forgotten', async () => {
+		const { key, handle, rest } = account();
+		server.sim.faults.rejectNext('/submit-order', 30013);
+		server.sim.faults.dropNextResponse('/submit-order');
+		server.sim.faults.holdNext('/submit-order', 5000);
+		server.sim.faults.disarm();
+		const answer = await rest.post('/contract/private/submit-order', closeBody('disarmed1'));
+		expect(answer.json.code).toBe(1000);
+		expect(server.sim.faults.heldRequests()).toEqual([]);
+		expect(handle.positions()[0].size).toBe('15');
+		expect(server.sim.ordersSubmitted(key.apiKey)).toEqual([closeBody('disarmed1')]);
+	});
+
 	it('delayResponses slows the answer but not the pushes', async () => {
 		const { key, rest } = account();
 		const ws = await privateSocket(key);
