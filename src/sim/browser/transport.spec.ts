@@ -97,6 +97,29 @@ describe('in-page transport', () => {
 		expect(reached()).toBe(1);
 	});
 
+	it('sends nothing after an abort during the CORS preflight, as a browser would not', async () => {
+		sim = new SimExchange({ seed: 5, timing: FAST });
+		sim.addAccount({ apiKey: 'k', secret: 's', memo: 'm' });
+		const { fetch } = createInPageTransport(sim);
+		const path = '/contract/private/cancel-orders';
+		sim.faults.delayResponses(150);
+		const abort = new AbortController();
+		const body = '{"symbol":"BTCUSDT"}';
+		const ts = String(Date.now());
+		const sign = createHmac('sha256', 's').update(`${ts}#m#${body}`).digest('hex');
+		const pending = fetch(`${DEMO_ENDPOINTS.rest}${path}`, {
+			method: 'POST',
+			headers: { 'X-BM-KEY': 'k', 'X-BM-TIMESTAMP': ts, 'X-BM-SIGN': sign },
+			body,
+			signal: abort.signal
+		});
+		setTimeout(() => abort.abort(), 50);
+		await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+		sim.faults.delayResponses(0);
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		expect(sim.requests.filter((r) => r.path === path)).toHaveLength(0);
+	});
+
 	it('opens a socket asynchronously and streams a depth channel through it', async () => {
 		sim = new SimExchange({ seed: 5, timing: FAST });
 		sim.start();

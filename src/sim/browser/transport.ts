@@ -91,6 +91,8 @@ async function inPageFetch(sim: SimExchange, request: Request): Promise<Response
 			throw new TypeError('Failed to fetch');
 		}
 	}
+	// Aborted while the preflight was out: a browser never sends the request itself.
+	if (request.signal.aborted) throw new DOMException('The operation was aborted.', 'AbortError');
 	const answer = await sim.handleRest({
 		method: request.method,
 		path: url.pathname,
