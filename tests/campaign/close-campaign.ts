@@ -409,6 +409,8 @@ export async function runCloseCampaign(options: CampaignOptions): Promise<Campai
 					`${o.clientOrderId}: recorded filled ${record.order.filledSize}, executed ${o.dealSize}`
 				);
 		}
+		const ordersById = groupBy(orders, (o) => o.clientOrderId);
+		const submitsById = groupBy(submits, (s) => s.clientOrderId);
 		const perIntent = new Map<number, number>();
 		for (const [id, count] of executed) {
 			if (count > 1) violation(`${id} executed ${count} times`);
@@ -438,7 +440,7 @@ export async function runCloseCampaign(options: CampaignOptions): Promise<Campai
 					);
 				}
 			}
-			const sameId = orders.filter((o) => o.clientOrderId === record.id);
+			const sameId = ordersById.get(record.id) ?? [];
 			const filled = sameId.filter((o) => o.dealSize > 0);
 			if (record.state === 'confirmed' && filled.length !== 1)
 				violation(`${record.id} confirmed, but the exchange executed ${filled.length} orders`);
@@ -449,7 +451,7 @@ export async function runCloseCampaign(options: CampaignOptions): Promise<Campai
 				violation(
 					`${record.id} not placed, but the exchange has order ${o.orderId} (filled ${o.dealSize}/${o.size}, ` +
 						`created ${o.createdAt - record.signedAt!} ms after the signature, record final at ${record.updatedAt}; ` +
-						`submits ${JSON.stringify(submits.filter((s) => s.clientOrderId === record.id).map((s) => [s.code, s.dropped, Math.round(s.ms)]))}, held ${held.has(record.id)})`
+						`submits ${JSON.stringify((submitsById.get(record.id) ?? []).map((s) => [s.code, s.dropped, Math.round(s.ms)]))}, held ${held.has(record.id)})`
 				);
 			}
 			if (end && !isFinalClose(record)) violation(`${record.id} still ${record.state} at the end`);
@@ -460,7 +462,7 @@ export async function runCloseCampaign(options: CampaignOptions): Promise<Campai
 			if (said && said !== record.state)
 				violation(`${record.id}: the gate answered ${said}, the record says ${record.state}`);
 			// One intent, one content; a second send only after a timestamp rejection.
-			const sent = submits.filter((s) => s.clientOrderId === record.id);
+			const sent = submitsById.get(record.id) ?? [];
 			if (sent.length > 2) violation(`${record.id} sent ${sent.length} times`);
 			if (sent.some((s) => s.body !== sent[0].body)) violation(`${record.id} re-sent changed`);
 			for (const s of sent.slice(0, -1)) {
@@ -774,6 +776,17 @@ export async function runCloseCampaign(options: CampaignOptions): Promise<Campai
 		report.durationMs = performance.now() - started;
 	}
 	return report;
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+	const groups = new Map<string, T[]>();
+	for (const item of items) {
+		const k = key(item);
+		const group = groups.get(k);
+		if (group) group.push(item);
+		else groups.set(k, [item]);
+	}
+	return groups;
 }
 
 /** The report as the bench and the spec print it. */
