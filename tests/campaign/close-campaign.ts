@@ -537,7 +537,8 @@ export async function runCloseCampaign(options: CampaignOptions): Promise<Campai
 				);
 			}
 			const readyMs = performance.now() - tReady;
-			const view = page.session.positions;
+			// In a fixed order, so the same seed picks the same positions whatever order pushes came in.
+			const view = [...page.session.positions].sort((a, b) => viewKey(a).localeCompare(viewKey(b)));
 			if (view.length === 0) continue;
 			const position: Position = view[rng.int(0, view.length - 1)];
 			const fraction = FRACTIONS[rng.int(0, FRACTIONS.length - 1)];
