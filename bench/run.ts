@@ -4,6 +4,7 @@
  */
 
 import { runBookBench } from './book';
+import { runCampaignBench } from './campaign';
 import { runCloseBench } from './close';
 import { runUnlockBench } from './unlock';
 
@@ -16,7 +17,8 @@ interface Bench {
 const benches: Bench[] = [
 	{ name: 'book', run: runBookBench },
 	{ name: 'close', run: runCloseBench },
-	{ name: 'unlock', run: runUnlockBench }
+	{ name: 'unlock', run: runUnlockBench },
+	{ name: 'campaign', run: runCampaignBench }
 ];
 
 const only = process.argv.slice(2);

@@ -60,6 +60,66 @@ describe('in-page transport', () => {
 		).rejects.toThrow('Failed to fetch');
 	});
 
+	it('honours an AbortSignal like a browser fetch: an AbortError, while the request may still execute', async () => {
+		sim = new SimExchange({ seed: 5, timing: FAST });
+		sim.addAccount({ apiKey: 'k', secret: 's', memo: 'm' });
+		const { fetch } = createInPageTransport(sim);
+		const path = '/contract/private/cancel-orders';
+		const send = (signal: AbortSignal) => {
+			const body = '{"symbol":"BTCUSDT"}';
+			const ts = String(Date.now());
+			const sign = createHmac('sha256', 's').update(`${ts}#m#${body}`).digest('hex');
+			return fetch(`${DEMO_ENDPOINTS.rest}${path}`, {
+				method: 'POST',
+				headers: { 'X-BM-KEY': 'k', 'X-BM-TIMESTAMP': ts, 'X-BM-SIGN': sign },
+				body,
+				signal
+			});
+		};
+		const reached = () => sim!.requests.filter((r) => r.path === path).length;
+		const already = new AbortController();
+		already.abort();
+		await expect(send(already.signal)).rejects.toMatchObject({ name: 'AbortError' });
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		expect(reached()).toBe(0);
+
+		// Aborted while the exchange holds the request: the caller is freed at once, the exchange
+		// still processes it later (a browser cannot recall a request that left).
+		sim.faults.holdNext(path, 200);
+		const late = new AbortController();
+		const pending = send(late.signal);
+		setTimeout(() => late.abort(), 50);
+		await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+		expect(sim.faults.heldRequests()).toHaveLength(1);
+		expect(reached()).toBe(0);
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		expect(sim.faults.heldRequests()).toHaveLength(0);
+		expect(reached()).toBe(1);
+	});
+
+	it('sends nothing after an abort during the CORS preflight, as a browser would not', async () => {
+		sim = new SimExchange({ seed: 5, timing: FAST });
+		sim.addAccount({ apiKey: 'k', secret: 's', memo: 'm' });
+		const { fetch } = createInPageTransport(sim);
+		const path = '/contract/private/cancel-orders';
+		sim.faults.delayResponses(150);
+		const abort = new AbortController();
+		const body = '{"symbol":"BTCUSDT"}';
+		const ts = String(Date.now());
+		const sign = createHmac('sha256', 's').update(`${ts}#m#${body}`).digest('hex');
+		const pending = fetch(`${DEMO_ENDPOINTS.rest}${path}`, {
+			method: 'POST',
+			headers: { 'X-BM-KEY': 'k', 'X-BM-TIMESTAMP': ts, 'X-BM-SIGN': sign },
+			body,
+			signal: abort.signal
+		});
+		setTimeout(() => abort.abort(), 50);
+		await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+		sim.faults.delayResponses(0);
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		expect(sim.requests.filter((r) => r.path === path)).toHaveLength(0);
+	});
+
 	it('opens a socket asynchronously and streams a depth channel through it', async () => {
 		sim = new SimExchange({ seed: 5, timing: FAST });
 		sim.start();

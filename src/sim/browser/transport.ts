@@ -23,9 +23,39 @@ export function createInPageTransport(sim: SimExchange): {
 	socketFactory: SocketFactory;
 } {
 	return {
-		fetch: (input, init) => inPageFetch(sim, new Request(input, init)),
+		fetch: (input, init) =>
+			abortable(() => inPageFetch(sim, new Request(input, init)), init?.signal),
 		socketFactory: (url) => new InPageSocket(sim, url)
 	};
+}
+
+/**
+ * A browser fetch rejects with an AbortError as soon as its signal aborts, whether or not the
+ * request already reached the server (then it may still be processed: it cannot be recalled).
+ */
+function abortable(
+	send: () => Promise<Response>,
+	signal: AbortSignal | null | undefined
+): Promise<Response> {
+	if (!signal) return send();
+	const aborted = () => new DOMException('The operation was aborted.', 'AbortError');
+	// Aborted before it started: nothing leaves.
+	if (signal.aborted) return Promise.reject(aborted());
+	const answer = send();
+	return new Promise<Response>((resolve, reject) => {
+		const onAbort = () => reject(aborted());
+		signal.addEventListener('abort', onAbort, { once: true });
+		answer.then(
+			(response) => {
+				signal.removeEventListener('abort', onAbort);
+				resolve(response);
+			},
+			(error: unknown) => {
+				signal.removeEventListener('abort', onAbort);
+				reject(error instanceof Error ? error : new Error(String(error)));
+			}
+		);
+	});
 }
 
 const SIMPLE_HEADERS = new Set(['accept', 'accept-language', 'content-language', 'content-type']);
@@ -61,6 +91,8 @@ async function inPageFetch(sim: SimExchange, request: Request): Promise<Response
 			throw new TypeError('Failed to fetch');
 		}
 	}
+	// Aborted while the preflight was out: a browser never sends the request itself.
+	if (request.signal.aborted) throw new DOMException('The operation was aborted.', 'AbortError');
 	const answer = await sim.handleRest({
 		method: request.method,
 		path: url.pathname,

@@ -40,6 +40,17 @@ export interface SimFaults {
 	 * only removes positions on a size-0 row keeps showing the closed one.
 	 */
 	omitClosedPositions(on: boolean): void;
+	/**
+	 * Send every position push twice (account events and the timed push alike), as a client may
+	 * see after a reconnect or from a relay that repeats frames; off by default.
+	 */
+	duplicatePositionPushes(on: boolean): void;
+	/**
+	 * Forget every armed one-shot fault (drop, reject, hold) that no request has consumed yet;
+	 * requests already held stay held. For a test that arms a fault for a request that may never
+	 * be sent (a close the client refused) and must not let it hit the next one.
+	 */
+	disarm(): void;
 	/** Freeze the market engine and the book channels (no new versions) so a test can compare books. */
 	pause(): void;
 	resume(): void;
@@ -60,6 +71,7 @@ export class FaultState {
 	privatePushDelayMs = 0;
 	paused = false;
 	omitClosedPositions = false;
+	duplicatePositionPushes = false;
 	readonly held = new Set<HeldRequest>();
 	readonly #drops: string[] = [];
 	readonly #holds: Array<{ pathContains: string; ms: number }> = [];
@@ -90,6 +102,12 @@ export class FaultState {
 		if (i < 0) return false;
 		this.#drops.splice(i, 1);
 		return true;
+	}
+
+	disarm(): void {
+		this.#drops.length = 0;
+		this.#holds.length = 0;
+		this.#rejects.length = 0;
 	}
 
 	takeReject(path: string): SimError | undefined {

@@ -416,10 +416,12 @@ export class SimExchange {
 			const account = session.account;
 			if (!account || !session.topics.has('futures/position') || account.positions.size === 0)
 				continue;
-			session.push({
+			const frame = {
 				group: 'futures/position',
 				data: [...account.positions.values()].map((p) => positionData(account, p))
-			});
+			};
+			session.push(frame);
+			if (this.#fault.duplicatePositionPushes) session.push(frame);
 		}
 	}
 
@@ -442,6 +444,10 @@ export class SimExchange {
 			if (frame === undefined) continue;
 			this.#accountPushes++;
 			session.push(frame, later);
+			if (event.kind === 'position' && this.#fault.duplicatePositionPushes) {
+				this.#accountPushes++;
+				session.push(frame, later);
+			}
 		}
 	}
 
@@ -577,6 +583,10 @@ export class SimExchange {
 			omitClosedPositions: (on) => {
 				fault.omitClosedPositions = on;
 			},
+			duplicatePositionPushes: (on) => {
+				fault.duplicatePositionPushes = on;
+			},
+			disarm: () => fault.disarm(),
 			pause: () => {
 				fault.paused = true;
 			},

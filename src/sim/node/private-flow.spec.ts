@@ -146,6 +146,27 @@ describe('private pushes around a close', () => {
 		}
 	});
 
+	it('duplicatePositionPushes: every position frame arrives twice, account events and timed ones', async () => {
+		const { key, handle } = account();
+		const ws = await privateSocket(key);
+		server.sim.faults.duplicatePositionPushes(true);
+		try {
+			handle.trade({ symbol: 'BTCUSDT', side: 3, size: 5 });
+			const first = await ws.nextPush('futures/position');
+			const second = await ws.nextPush('futures/position');
+			expect(second.data).toEqual(first.data);
+			expect((first.data as unknown[])[0]).toMatchObject({ hold_volume: '15' });
+		} finally {
+			server.sim.faults.duplicatePositionPushes(false);
+		}
+		ws.skip();
+		handle.trade({ symbol: 'BTCUSDT', side: 3, size: 5 });
+		expect((await ws.nextPush('futures/position')).data).toEqual([
+			expect.objectContaining({ hold_volume: '10' })
+		]);
+		expect(await ws.quiet((m) => m.group === 'futures/position', 100)).toBe(true);
+	});
+
 	it('trade: an order placed elsewhere moves the position and is pushed, not logged', async () => {
 		const { key, handle } = account();
 		const ws = await privateSocket(key);
@@ -300,6 +321,19 @@ describe('REST faults', () => {
 		expect(server.sim.faults.heldRequests()).toEqual([]);
 		expect(handle.positions()[0].size).toBe('15');
 		expect(server.sim.ordersSubmitted(key.apiKey)).toEqual([closeBody('perchHeld1')]);
+	});
+
+	it('disarm: armed one-shot faults no request consumed are forgotten', async () => {
+		const { key, handle, rest } = account();
+		server.sim.faults.rejectNext('/submit-order', 30013);
+		server.sim.faults.dropNextResponse('/submit-order');
+		server.sim.faults.holdNext('/submit-order', 5000);
+		server.sim.faults.disarm();
+		const answer = await rest.post('/contract/private/submit-order', closeBody('disarmed1'));
+		expect(answer.json.code).toBe(1000);
+		expect(server.sim.faults.heldRequests()).toEqual([]);
+		expect(handle.positions()[0].size).toBe('15');
+		expect(server.sim.ordersSubmitted(key.apiKey)).toEqual([closeBody('disarmed1')]);
 	});
 
 	it('delayResponses slows the answer but not the pushes', async () => {

@@ -54,25 +54,27 @@ export function createBitmartAdapter(opts: BitmartAdapterOptions): BitmartAdapte
 	const rest = new BitmartRest({ baseUrl: opts.endpoints.rest, fetch: opts.fetch, clock, venue });
 	const account = new BitmartAccountApi(rest, opts.endpoints.rest, now);
 
+	async function serverTime(): Promise<ServerTime> {
+		// The round trip is timed on the monotonic clock: a wall-clock step mid-request must
+		// not skew the sample. Only the time of the measurement is shown, so it is wall time.
+		const sentAt = monotonicNow();
+		const serverTime = await rest.systemTime();
+		const receivedAt = monotonicNow();
+		clock.addSample(sentAt, serverTime, receivedAt);
+		return {
+			offsetMs: clock.offsetMs,
+			rttMs: clock.rttMs ?? receivedAt - sentAt,
+			measuredAt: now()
+		};
+	}
+
 	return {
 		venue,
 		endpoints: opts.endpoints,
 		clock,
 		rest,
 		instruments: () => rest.contractDetails(),
-		async serverTime(): Promise<ServerTime> {
-			// The round trip is timed on the monotonic clock: a wall-clock step mid-request must
-			// not skew the sample. Only the time of the measurement is shown, so it is wall time.
-			const sentAt = monotonicNow();
-			const serverTime = await rest.systemTime();
-			const receivedAt = monotonicNow();
-			clock.addSample(sentAt, serverTime, receivedAt);
-			return {
-				offsetMs: clock.offsetMs,
-				rttMs: clock.rttMs ?? receivedAt - sentAt,
-				measuredAt: now()
-			};
-		},
+		serverTime,
 		fundingHistory: (symbol, limit) => rest.fundingRateHistory(symbol, limit),
 		// The adapter speaks Unix ms; BitMart's kline endpoint takes seconds.
 		candles: (symbol, stepMinutes, from, to) =>
@@ -99,10 +101,20 @@ export function createBitmartAdapter(opts: BitmartAdapterOptions): BitmartAdapte
 		},
 		accountSnapshot: (creds) => account.snapshot(creds),
 		openAccountStream(creds): AccountStream {
+			const protocol = bitmartPrivateProtocol(toBitmartCredentials(creds), clock);
+			const signLogin = protocol.loginFrame!;
+			let connects = 0;
+			// The login is signed afresh with the server's time on every (re)connect, measured
+			// again first on a reconnect: the estimate may have gone stale meanwhile (a monotonic
+			// clock paused in sleep), and BitMart answers a stale login like a wrong key, which
+			// ends the stream for good. The first login uses the sample the caller just took.
+			protocol.loginFrame = async () => {
+				if (connects++ > 0) await serverTime().catch(() => undefined);
+				return signLogin();
+			};
 			const socket = new ReconnectingSocket({
 				url: opts.endpoints.privateWs,
-				// The login is signed afresh with the server's time on every (re)connect.
-				protocol: bitmartPrivateProtocol(toBitmartCredentials(creds), clock),
+				protocol,
 				factory: opts.socketFactory,
 				watchEnvironment: opts.watchEnvironment,
 				now,
