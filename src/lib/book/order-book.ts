@@ -10,7 +10,7 @@
  *
  * Every level keeps the exact price and size strings the venue sent (the first price text seen
  * for a level, the latest size text), so `levels()` gives back the original strings of the top
- * levels after each update: Bitget's checksum is computed over those strings.
+ * levels after each update: a venue's checksum may be computed over those strings.
  *
  * The depth is bounded: after each message each side keeps its best `maxDepth` levels. Trimming
  * once per message rather than per level matters: a message may insert a level and delete another
@@ -129,7 +129,7 @@ export class OrderBook {
 
 	/**
 	 * Up to `n` levels of one side, best first, as the venue's own strings, never re-formatted:
-	 * for the ladder, and for checksums computed over the original text (Bitget).
+	 * for the ladder, and for checksums computed over the original text.
 	 */
 	levels(side: BookSideName, n: number = this.maxDepth): WireLevel[] {
 		const levels = this.#side(side);

@@ -2,7 +2,7 @@
  * The venue's rule for keeping a local book in step with its stream. The book (./order-book) only
  * stores levels; a sequencer decides, message by message, whether to apply, drop or hold it, and
  * when the book has drifted from the venue's and needs a fresh snapshot. Each venue's codec
- * brings its own (BitMart: version + 1; Bitget: a CRC32 checksum; AscendEX: seqnum after a REST
+ * brings its own (a version that grows by one; a CRC32 checksum; a seqnum after a REST
  * snapshot).
  */
 
@@ -18,7 +18,7 @@ export type BookState = 'empty' | 'live' | 'resyncing';
 /**
  * - 'applied': the book changed;
  * - 'dropped': old, duplicate, or arriving while resyncing: the book did not change;
- * - 'buffered': held until a snapshot arrives, then applied on top of it (AscendEX);
+ * - 'buffered': held until a snapshot arrives, then applied on top of it;
  * - 'gap': the book no longer matches the venue's: ask the stream for a snapshot
  *   (`MarketStream.requestBookSnapshot`). Until it arrives the book is 'resyncing'.
  */

@@ -1,7 +1,7 @@
 /**
  * A seeded, deterministic stand-in for a venue's depth stream, for the book's fuzz test and the
  * benchmark (and any simulator that wants a plausible book). It keeps a deeper "true" book on an
- * integer tick grid, never crossed, with most activity near the top, and emits BitMart-style
+ * integer tick grid, never crossed, with most activity near the top, and emits
  * depthIncrease messages with consecutive versions:
  *
  * - 'window' mode behaves like `futures/depthIncrease<N>`: each update is the difference between

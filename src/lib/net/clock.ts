@@ -1,7 +1,7 @@
 /**
  * The exchange's clock, estimated from request round trips.
  *
- * Exchanges reject signed requests whose timestamp is more than a window (BitMart: one minute)
+ * Exchanges reject signed requests whose timestamp is more than a window (often one minute)
  * away from their own clock, so signing uses `now()` rather than `Date.now()`. The sample with the
  * shortest round trip is trusted most: its midpoint guess has the smallest possible error.
  *

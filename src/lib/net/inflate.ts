@@ -18,7 +18,7 @@ export async function inflateRawFrame(data: BinaryFrame): Promise<string> {
 
 function toArrayBuffer(data: ArrayBuffer | ArrayBufferView): ArrayBuffer {
 	if (data instanceof ArrayBuffer) return data;
-	// Copy: a Node Buffer is a view into a shared pool, and Blob wants plain ArrayBuffer memory.
+	// Copy: a Node Buffer is a view into a shared pool, and Blob wants a plain ArrayBuffer.
 	const copy = new Uint8Array(data.byteLength);
 	copy.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
 	return copy.buffer;

@@ -30,7 +30,7 @@ export interface RequestOptions {
 	/** Reject when no reply arrived within this long (default 10 s). */
 	timeoutMs?: number;
 	/**
-	 * Also take a message as the reply when this says so: some replies carry no id (AscendEX's
+	 * Also take a message as the reply when this says so: some replies carry no id (one venue's
 	 * cash `depth-snapshot`). Checked only for messages whose id answers no other request.
 	 */
 	match?(msg: unknown): boolean;
@@ -581,7 +581,7 @@ export class ReconnectingSocket {
 			(conn.live && now - conn.lastSentAt >= p.keepaliveMs)
 		) {
 			// Ping after silence, and also on a busy stream when we have said nothing for as long:
-			// BitMart keeps a connection only while messages flow both ways.
+			// Some venues keep a connection only while messages flow both ways.
 			this.#ping(conn, now);
 		}
 		if (conn.live && this.#status.state === 'live' && this.#replyOverdue(conn, now)) {

@@ -18,7 +18,7 @@ export interface SocketLike {
 export type SocketFactory = (url: string) => SocketLike;
 
 /**
- * Where to connect: a fixed URL, or one worked out afresh on every (re)connect (AscendEX puts the
+ * Where to connect: a fixed URL, or one worked out afresh on every (re)connect (a venue may put the
  * account group, learned by a REST call, in its private URL).
  */
 export type SocketUrl = string | (() => string | Promise<string>);
@@ -34,22 +34,22 @@ export interface SocketProtocol {
 	 * arrived for `keepaliveMs` + this. A quiet connection that answers its keepalives stays live.
 	 */
 	staleAfterMs: number;
-	/** The keepalive exactly as it goes on the wire: JSON, or plain text (Bitget's `ping`). */
+	/** The keepalive exactly as it goes on the wire: JSON, or plain text (a text `ping`). */
 	pingFrame(): string;
 	/**
 	 * Recognises a keepalive reply from the raw text, before any JSON parsing: some venues answer
-	 * with plain text (Bitget's `pong`), which is not JSON and must not count as a malformed frame.
+	 * with plain text (a text `pong`), which is not JSON and must not count as a malformed frame.
 	 */
 	isPongText?(text: string): boolean;
 	/** Recognises a keepalive reply among parsed (JSON) messages. */
 	isPong?(msg: unknown): boolean;
 	/**
 	 * The server's own keepalive: the reply frame to send at once, or null when `msg` is not one.
-	 * AscendEX sends `{"m":"ping","hp":3}` and drops a client that does not answer `{"op":"pong"}`.
+	 * A venue may send `{"m":"ping","hp":3}` and drop a client that does not answer `{"op":"pong"}`.
 	 */
 	serverPing?(msg: unknown): string | null;
 	/**
-	 * The id a message answers, for `request()`: AscendEX echoes the `id` of every `req`.
+	 * The id a message answers, for `request()`: a venue may echo the `id` of every request.
 	 * Undefined when the message answers no request.
 	 */
 	replyId?(msg: unknown): string | undefined;
