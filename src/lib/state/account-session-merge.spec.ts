@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { parsePrivateMessage } from '$lib/exchanges/bitmart/private-messages';
 import type {
 	AccountEvent,
@@ -7,6 +7,7 @@ import type {
 	ExchangeAdapter,
 	Position
 } from '$lib/exchanges/types';
+import { AccountSession } from './account-session.svelte';
 import type { OrderGate } from './order-gate';
 
 /**
@@ -41,8 +42,9 @@ function position(fields: Partial<Position> = {}): Position {
 
 const LIVE: ConnectionStatus = { state: 'live', lastMessageAt: 1, reconnects: 0 };
 
-vi.mock('$lib/exchanges/registry', () => ({
-	createAdapter: async (): Promise<Partial<ExchangeAdapter>> => ({
+/** The scripted venue's adapter, handed to the session as its adapter factory. */
+async function scriptedAdapter(): Promise<ExchangeAdapter> {
+	const adapter: Partial<ExchangeAdapter> = {
 		venue: 'bitmart',
 		endpoints: { rest: 'http://127.0.0.1:1', publicWs: 'ws://127.0.0.1:1', privateWs: '' },
 		serverTime: async () => ({ offsetMs: 0, rttMs: 1, measuredAt: 0 }),
@@ -70,17 +72,16 @@ vi.mock('$lib/exchanges/registry', () => ({
 			status: LIVE,
 			close: () => undefined
 		})
-	})
-}));
-
-const { AccountSession } = await import('./account-session.svelte');
+	};
+	return adapter as ExchangeAdapter;
+}
 
 const gate = {
 	observeOrder: () => undefined,
 	attach: () => () => undefined,
 	reconcile: () => undefined
 } as unknown as OrderGate;
-const sessions: InstanceType<typeof AccountSession>[] = [];
+const sessions: AccountSession[] = [];
 
 async function started(positions: Position[] = [position()]) {
 	venue.snapshot = {
@@ -99,7 +100,8 @@ async function started(positions: Position[] = [position()]) {
 			endpoints: { rest: 'http://127.0.0.1:1', publicWs: 'ws://127.0.0.1:1', privateWs: '' }
 		},
 		{ accountId: 'acc-1', apiKey: 'k', fields: { memo: 'm' }, signingKey: {} as CryptoKey },
-		gate
+		gate,
+		scriptedAdapter
 	);
 	sessions.push(session);
 	await session.start();

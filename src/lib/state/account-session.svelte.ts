@@ -55,19 +55,56 @@ export type ClosePreview =
 export class AccountSession {
 	readonly identity: AccountIdentity;
 
-	status = $state.raw<ConnectionStatus>(IDLE);
-	snapshot = $state.raw<'loading' | 'ready' | 'error'>('loading');
-	error = $state.raw<string | null>(null);
-	balances = $state.raw<Balance[]>([]);
-	positions = $state.raw<Position[]>([]);
-	orders = $state.raw<Order[]>([]);
-	positionMode = $state.raw<PositionMode | null>(null);
-	snapshotAt = $state.raw(0);
-	marks = $state.raw<Record<string, Mark>>({});
-	funding = $state.raw<Record<string, FundingState>>({});
-	instruments = $state.raw<Record<string, Instrument>>({});
+	#status = $state.raw<ConnectionStatus>(IDLE);
+	#snapshot = $state.raw<'loading' | 'ready' | 'error'>('loading');
+	#error = $state.raw<string | null>(null);
+	#balances = $state.raw<Balance[]>([]);
+	#positions = $state.raw<Position[]>([]);
+	#orders = $state.raw<Order[]>([]);
+	#positionMode = $state.raw<PositionMode | null>(null);
+	#snapshotAt = $state.raw(0);
+	#marks = $state.raw<Record<string, Mark>>({});
+	#funding = $state.raw<Record<string, FundingState>>({});
+	#instruments = $state.raw<Record<string, Instrument>>({});
 	/** serverTime − deviceTime, ms; signed requests are corrected by it. */
-	clockSkewMs = $state.raw<number | null>(null);
+	#clockSkewMs = $state.raw<number | null>(null);
+
+	get status() {
+		return this.#status;
+	}
+	get snapshot() {
+		return this.#snapshot;
+	}
+	get error() {
+		return this.#error;
+	}
+	get balances() {
+		return this.#balances;
+	}
+	get positions() {
+		return this.#positions;
+	}
+	get orders() {
+		return this.#orders;
+	}
+	get positionMode() {
+		return this.#positionMode;
+	}
+	get snapshotAt() {
+		return this.#snapshotAt;
+	}
+	get marks() {
+		return this.#marks;
+	}
+	get funding() {
+		return this.#funding;
+	}
+	get instruments() {
+		return this.#instruments;
+	}
+	get clockSkewMs() {
+		return this.#clockSkewMs;
+	}
 
 	#creds: AccountCredentials | null;
 	#gate: OrderGate;
@@ -100,7 +137,7 @@ export class AccountSession {
 	}
 
 	get streamLive(): boolean {
-		return this.status.state === 'live';
+		return this.#status.state === 'live';
 	}
 
 	/**
@@ -133,15 +170,15 @@ export class AccountSession {
 		this.#stream = stream;
 		this.#stops.push(
 			stream.onEvent((e) => this.#apply(e)),
-			stream.onStatus((s) => (this.status = s)),
+			stream.onStatus((s) => (this.#status = s)),
 			stream.onReconnected(() => {
 				void this.refresh();
 				this.#gate.reconcile(this.identity.id);
 			})
 		);
-		this.status = stream.status;
+		this.#status = stream.status;
 		this.#statusTimer = setInterval(() => {
-			if (this.#stream) this.status = this.#stream.status;
+			if (this.#stream) this.#status = this.#stream.status;
 		}, 500);
 		// One public socket per venue endpoint, shared with the market screen and other accounts.
 		this.#market = this.#markets.acquire(adapter);
@@ -173,7 +210,7 @@ export class AccountSession {
 		this.#market = null;
 		this.#adapter = null;
 		this.#creds = null;
-		this.status = IDLE;
+		this.#status = IDLE;
 	}
 
 	get stopped(): boolean {
@@ -182,10 +219,10 @@ export class AccountSession {
 
 	/** The exact order a close of this share of the live position would send, or why not. */
 	previewClose(symbol: string, side: PositionSide, fraction: number): ClosePreview {
-		const position = this.positions.find((p) => p.symbol === symbol && p.side === side);
+		const position = this.#positions.find((p) => p.symbol === symbol && p.side === side);
 		if (!position)
 			return { ok: false, reason: `The ${symbol} ${side} position is no longer open.` };
-		const instrument = this.instruments[symbol];
+		const instrument = this.#instruments[symbol];
 		if (!instrument)
 			return { ok: false, reason: `Contract details for ${symbol} are not loaded yet.` };
 		const planned = planClose({ position, instrument, fraction });
@@ -205,14 +242,14 @@ export class AccountSession {
 	async cancelOrder(order: Pick<Order, 'symbol' | 'orderId'>): Promise<void> {
 		if (!this.#adapter || !this.#creds) throw new Error('Not connected.');
 		await this.#adapter.cancelOrder(this.#creds, order.symbol, order.orderId);
-		this.orders = this.orders.filter((o) => o.orderId !== order.orderId);
+		this.#orders = this.#orders.filter((o) => o.orderId !== order.orderId);
 	}
 
 	async cancelAll(): Promise<void> {
 		const adapter = this.#adapter;
 		const creds = this.#creds;
 		if (!adapter || !creds) throw new Error('Not connected.');
-		const symbols = [...new Set(this.orders.map((o) => o.symbol))];
+		const symbols = [...new Set(this.#orders.map((o) => o.symbol))];
 		for (const symbol of symbols) await adapter.cancelAllOrders(creds, symbol);
 		await this.refresh();
 	}
@@ -224,8 +261,8 @@ export class AccountSession {
 			adapter,
 			creds,
 			livePosition: (symbol, side) =>
-				this.positions.find((p) => p.symbol === symbol && p.side === side),
-			instrument: (symbol) => this.instruments[symbol],
+				this.#positions.find((p) => p.symbol === symbol && p.side === side),
+			instrument: (symbol) => this.#instruments[symbol],
 			probe: () =>
 				this.#stream ? this.#stream.probe() : Promise.resolve('the account is not connected'),
 			settled: () => this.#refreshSoon()
@@ -248,13 +285,13 @@ export class AccountSession {
 		try {
 			const snap = await adapter.accountSnapshot(creds);
 			if (this.#stopped) return;
-			this.balances = snap.balances;
-			this.positions = snap.positions;
-			this.orders = snap.orders;
-			this.positionMode = snap.positionMode;
-			this.snapshotAt = snap.fetchedAt;
-			this.snapshot = 'ready';
-			this.error = null;
+			this.#balances = snap.balances;
+			this.#positions = snap.positions;
+			this.#orders = snap.orders;
+			this.#positionMode = snap.positionMode;
+			this.#snapshotAt = snap.fetchedAt;
+			this.#snapshot = 'ready';
+			this.#error = null;
 			this.#syncWatches();
 		} catch (e) {
 			this.#fail(e);
@@ -264,9 +301,9 @@ export class AccountSession {
 	async #measureClock(adapter: ExchangeAdapter): Promise<void> {
 		try {
 			const t = await adapter.serverTime();
-			this.clockSkewMs = t.offsetMs;
+			this.#clockSkewMs = t.offsetMs;
 		} catch (e) {
-			this.error = `Could not read the exchange clock: ${e instanceof Error ? e.message : String(e)}`;
+			this.#error = `Could not read the exchange clock: ${e instanceof Error ? e.message : String(e)}`;
 		}
 	}
 
@@ -275,7 +312,7 @@ export class AccountSession {
 			const list = await adapter.instruments();
 			const map: Record<string, Instrument> = {};
 			for (const i of list) map[i.symbol] = i;
-			this.instruments = map;
+			this.#instruments = map;
 		} catch (e) {
 			this.#fail(e);
 		}
@@ -284,10 +321,10 @@ export class AccountSession {
 	#apply(e: AccountEvent): void {
 		switch (e.type) {
 			case 'balance': {
-				const i = this.balances.findIndex((b) => b.asset === e.balance.asset);
+				const i = this.#balances.findIndex((b) => b.asset === e.balance.asset);
 				const base: Balance =
 					i >= 0
-						? this.balances[i]
+						? this.#balances[i]
 						: {
 								accountId: this.identity.id,
 								asset: e.balance.asset,
@@ -299,25 +336,25 @@ export class AccountSession {
 								updatedAt: 0
 							};
 				const merged = { ...base, ...defined(e.balance), updatedAt: Date.now() };
-				this.balances = i >= 0 ? this.balances.with(i, merged) : [...this.balances, merged];
+				this.#balances = i >= 0 ? this.#balances.with(i, merged) : [...this.#balances, merged];
 				return;
 			}
 			case 'position': {
 				const p = e.position;
 				// A size that is not a number must never read as zero (that removes the position).
 				if (!isDecimalString(p.size)) {
-					this.error = `Ignored a ${p.symbol} ${p.side} update with an unreadable size.`;
+					this.#error = `Ignored a ${p.symbol} ${p.side} update with an unreadable size.`;
 					return;
 				}
-				const i = this.positions.findIndex((x) => x.symbol === p.symbol && x.side === p.side);
+				const i = this.#positions.findIndex((x) => x.symbol === p.symbol && x.side === p.side);
 				// Exchange times on both sides: a row that arrives late never undoes a newer one.
 				const at = p.updatedAt ?? Date.now();
-				if (i >= 0 && at < this.positions[i].updatedAt) return;
+				if (i >= 0 && at < this.#positions[i].updatedAt) return;
 				if (isZero(p.size)) {
-					if (i >= 0) this.positions = this.positions.toSpliced(i, 1);
+					if (i >= 0) this.#positions = this.#positions.toSpliced(i, 1);
 				} else if (i >= 0) {
-					this.positions = this.positions.with(i, {
-						...this.positions[i],
+					this.#positions = this.#positions.with(i, {
+						...this.#positions[i],
 						...defined(p),
 						updatedAt: at
 					});
@@ -336,18 +373,18 @@ export class AccountSession {
 					// snapshot after a final order is what removes it and updates the margin.
 					this.#refreshSoon();
 				}
-				const i = this.orders.findIndex((x) => x.orderId === o.orderId);
+				const i = this.#orders.findIndex((x) => x.orderId === o.orderId);
 				const open = o.status === 'open' || o.status === 'partially-filled';
 				// Market closes are reported here too; only resting orders belong in the list.
 				if (!open || o.type === 'market') {
-					if (i >= 0) this.orders = this.orders.toSpliced(i, 1);
+					if (i >= 0) this.#orders = this.#orders.toSpliced(i, 1);
 				} else {
-					this.orders = i >= 0 ? this.orders.with(i, o) : [o, ...this.orders];
+					this.#orders = i >= 0 ? this.#orders.with(i, o) : [o, ...this.#orders];
 				}
 				return;
 			}
 			case 'error':
-				this.error = e.message;
+				this.#error = e.message;
 				return;
 		}
 	}
@@ -356,7 +393,7 @@ export class AccountSession {
 	#syncWatches(): void {
 		const market = this.#market;
 		if (!market) return;
-		const wanted = new Set(this.positions.map((p) => p.symbol));
+		const wanted = new Set(this.#positions.map((p) => p.symbol));
 		for (const [symbol, unwatch] of this.#watched) {
 			if (!wanted.has(symbol)) {
 				unwatch();
@@ -371,8 +408,8 @@ export class AccountSession {
 					symbol,
 					{
 						ticker: (t) =>
-							(this.marks = { ...this.marks, [symbol]: { price: t.mark, at: Date.now() } }),
-						funding: (f) => (this.funding = { ...this.funding, [symbol]: f })
+							(this.#marks = { ...this.#marks, [symbol]: { price: t.mark, at: Date.now() } }),
+						funding: (f) => (this.#funding = { ...this.#funding, [symbol]: f })
 					},
 					{ depth: 5, speed: 'normal' }
 				)
@@ -381,8 +418,8 @@ export class AccountSession {
 	}
 
 	#fail(e: unknown): void {
-		this.error = e instanceof Error ? e.message : String(e);
-		if (this.snapshot === 'loading') this.snapshot = 'error';
+		this.#error = e instanceof Error ? e.message : String(e);
+		if (this.#snapshot === 'loading') this.#snapshot = 'error';
 	}
 }
 

@@ -10,7 +10,11 @@ export interface LogEntry {
  * secrets; errors also go to the console so a developer sees them.
  */
 export class EventLog {
-	entries = $state.raw<LogEntry[]>([]);
+	#entries = $state.raw<LogEntry[]>([]);
+
+	get entries() {
+		return this.#entries;
+	}
 	#next = 1;
 	#capacity: number;
 
@@ -20,12 +24,12 @@ export class EventLog {
 
 	add(level: LogEntry['level'], message: string): void {
 		const entry = { id: this.#next++, time: Date.now(), level, message };
-		this.entries = [entry, ...this.entries].slice(0, this.#capacity);
+		this.#entries = [entry, ...this.#entries].slice(0, this.#capacity);
 		if (level === 'error') console.error(`[perch] ${message}`);
 		else if (level === 'warn') console.warn(`[perch] ${message}`);
 	}
 
 	clear(): void {
-		this.entries = [];
+		this.#entries = [];
 	}
 }

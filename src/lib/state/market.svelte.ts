@@ -53,27 +53,76 @@ const RESYNC_RETRY_MS = 3000;
 /**
  * One venue's public market data for the selected symbol: instruments, ticker, book, funding and
  * trades, with the connection's health. Owns the adapter's stream and the order book; components
- * read the `$state.raw` fields and never touch the socket.
+ * read its getters and never touch the socket or write its state.
  */
 export class MarketSession {
 	readonly log = new EventLog(100);
 
-	choice = $state.raw<ConnectionChoice | null>(null);
-	status = $state.raw<ConnectionStatus>(IDLE);
-	instruments = $state.raw<Loadable<Instrument[]>>({ status: 'idle' });
-	symbol = $state.raw<string | null>(null);
-	ticker = $state.raw<Ticker | null>(null);
-	tickerAt = $state.raw(0);
-	funding = $state.raw<FundingState | null>(null);
-	fundingAt = $state.raw(0);
-	fundingHistory = $state.raw<Loadable<FundingRatePoint[]>>({ status: 'idle' });
-	trades = $state.raw<Trade[]>([]);
-	ladder = $state.raw<Ladder>({ bids: [], asks: [], maxSize: 0 });
-	bookState = $state.raw<BookState>('empty');
-	bookVersion = $state.raw(0);
-	bookAt = $state.raw(0);
-	resyncs = $state.raw(0);
-	clockSkewMs = $state.raw<number | null>(null);
+	#choice = $state.raw<ConnectionChoice | null>(null);
+	#status = $state.raw<ConnectionStatus>(IDLE);
+	#instruments = $state.raw<Loadable<Instrument[]>>({ status: 'idle' });
+	#symbol = $state.raw<string | null>(null);
+	#ticker = $state.raw<Ticker | null>(null);
+	#tickerAt = $state.raw(0);
+	#funding = $state.raw<FundingState | null>(null);
+	#fundingAt = $state.raw(0);
+	#fundingHistory = $state.raw<Loadable<FundingRatePoint[]>>({ status: 'idle' });
+	#trades = $state.raw<Trade[]>([]);
+	#ladder = $state.raw<Ladder>({ bids: [], asks: [], maxSize: 0 });
+	#bookState = $state.raw<BookState>('empty');
+	#bookVersion = $state.raw(0);
+	#bookAt = $state.raw(0);
+	#resyncs = $state.raw(0);
+	#clockSkewMs = $state.raw<number | null>(null);
+
+	get choice() {
+		return this.#choice;
+	}
+	get status() {
+		return this.#status;
+	}
+	get instruments() {
+		return this.#instruments;
+	}
+	get symbol() {
+		return this.#symbol;
+	}
+	get ticker() {
+		return this.#ticker;
+	}
+	get tickerAt() {
+		return this.#tickerAt;
+	}
+	get funding() {
+		return this.#funding;
+	}
+	get fundingAt() {
+		return this.#fundingAt;
+	}
+	get fundingHistory() {
+		return this.#fundingHistory;
+	}
+	get trades() {
+		return this.#trades;
+	}
+	get ladder() {
+		return this.#ladder;
+	}
+	get bookState() {
+		return this.#bookState;
+	}
+	get bookVersion() {
+		return this.#bookVersion;
+	}
+	get bookAt() {
+		return this.#bookAt;
+	}
+	get resyncs() {
+		return this.#resyncs;
+	}
+	get clockSkewMs() {
+		return this.#clockSkewMs;
+	}
 
 	#markets: MarketStreamPool;
 	#adapter: ExchangeAdapter | null = null;
@@ -114,17 +163,17 @@ export class MarketSession {
 	}
 
 	get instrument(): Instrument | undefined {
-		const list = this.instruments.status === 'success' ? this.instruments.value : [];
-		return list.find((i) => i.symbol === this.symbol);
+		const list = this.#instruments.status === 'success' ? this.#instruments.value : [];
+		return list.find((i) => i.symbol === this.#symbol);
 	}
 
 	/** Opens a venue; resolves when instruments are known (or failed to load). */
 	async connect(choice: ConnectionChoice, preferredSymbol?: string | null): Promise<void> {
 		this.disconnect();
 		const generation = ++this.#generation;
-		this.choice = choice;
-		this.instruments = { status: 'pending' };
-		this.status = { ...IDLE, state: 'connecting' };
+		this.#choice = choice;
+		this.#instruments = { status: 'pending' };
+		this.#status = { ...IDLE, state: 'connecting' };
 		let adapter: ExchangeAdapter;
 		try {
 			adapter = await createAdapter(choice);
@@ -138,15 +187,15 @@ export class MarketSession {
 		this.#stream = this.#markets.acquire(adapter);
 		this.#unstatus = this.#stream.onStatus((s) => {
 			if (generation !== this.#generation) return;
-			if (s.state === 'reconnecting' && this.status.state !== 'reconnecting') {
+			if (s.state === 'reconnecting' && this.#status.state !== 'reconnecting') {
 				this.log.add('warn', `Market stream reconnecting${s.error ? `: ${s.error}` : ''}`);
 			}
-			this.status = s;
+			this.#status = s;
 		});
-		this.status = this.#stream.status;
+		this.#status = this.#stream.status;
 		// The socket reports state changes; the age of the last message is read off it twice a second.
 		this.#statusTimer = setInterval(() => {
-			if (this.#stream) this.status = this.#stream.status;
+			if (this.#stream) this.#status = this.#stream.status;
 			this.#retryResync();
 		}, 500);
 		void this.#measureClock(adapter, generation);
@@ -154,7 +203,7 @@ export class MarketSession {
 			const list = await adapter.instruments();
 			if (generation !== this.#generation) return;
 			const trading = list.filter((i) => i.trading);
-			this.instruments = { status: 'success', value: trading };
+			this.#instruments = { status: 'success', value: trading };
 			const pick =
 				trading.find((i) => i.symbol === preferredSymbol) ??
 				trading.find((i) => i.symbol === 'BTCUSDT') ??
@@ -166,12 +215,12 @@ export class MarketSession {
 	}
 
 	select(symbol: string): void {
-		if (!this.#stream || symbol === this.symbol) return;
+		if (!this.#stream || symbol === this.#symbol) return;
 		this.#unwatch?.();
-		this.symbol = symbol;
-		this.ticker = null;
-		this.funding = null;
-		this.trades = [];
+		this.#symbol = symbol;
+		this.#ticker = null;
+		this.#funding = null;
+		this.#trades = [];
 		this.#pendingTrades = [];
 		const stream = this.#stream;
 		// The venue decides how deep its book channel is and how to keep a copy of it in step.
@@ -182,13 +231,13 @@ export class MarketSession {
 			symbol,
 			{
 				ticker: (t) => {
-					this.ticker = t;
-					this.tickerAt = Date.now();
+					this.#ticker = t;
+					this.#tickerAt = Date.now();
 				},
 				book: (m) => this.#onBook(symbol, m),
 				funding: (f) => {
-					this.funding = f;
-					this.fundingAt = Date.now();
+					this.#funding = f;
+					this.#fundingAt = Date.now();
 				},
 				trades: (t) => {
 					this.#pendingTrades.push(...t);
@@ -222,21 +271,21 @@ export class MarketSession {
 		this.#frame.cancel();
 		this.#book.clear();
 		this.#sequencer = null;
-		this.symbol = null;
-		this.ticker = null;
-		this.funding = null;
-		this.trades = [];
+		this.#symbol = null;
+		this.#ticker = null;
+		this.#funding = null;
+		this.#trades = [];
 		this.#publishBook();
-		this.status = IDLE;
+		this.#status = IDLE;
 	}
 
 	#onBook(symbol: string, m: BookMessage): void {
 		const sequencer = this.#sequencer;
-		if (symbol !== this.symbol || !sequencer) return;
+		if (symbol !== this.#symbol || !sequencer) return;
 		const had = sequencer.version;
 		const result = sequencer.apply(m, this.#book);
 		if (result === 'gap') {
-			this.resyncs++;
+			this.#resyncs++;
 			this.log.add(
 				'warn',
 				`${symbol} book: version gap at ${m.version} (had ${had}); requesting a snapshot`
@@ -255,11 +304,11 @@ export class MarketSession {
 	}
 
 	#retryResync(): void {
-		if (this.#sequencer?.state !== 'resyncing' || !this.symbol) return;
-		if (this.status.state !== 'live') return;
+		if (this.#sequencer?.state !== 'resyncing' || !this.#symbol) return;
+		if (this.#status.state !== 'live') return;
 		if (Date.now() - this.#resyncRequestedAt < RESYNC_RETRY_MS) return;
-		this.log.add('warn', `${this.symbol} book: no snapshot yet; asking again`);
-		this.#requestSnapshot(this.symbol);
+		this.log.add('warn', `${this.#symbol} book: no snapshot yet; asking again`);
+		this.#requestSnapshot(this.#symbol);
 	}
 
 	#flush(): void {
@@ -268,9 +317,9 @@ export class MarketSession {
 			this.#publishBook();
 		}
 		if (this.#pendingTrades.length > 0) {
-			const merged = [...this.#pendingTrades.reverse(), ...this.trades];
+			const merged = [...this.#pendingTrades.reverse(), ...this.#trades];
 			this.#pendingTrades = [];
-			this.trades = merged.slice(0, MAX_TRADES);
+			this.#trades = merged.slice(0, MAX_TRADES);
 		}
 	}
 
@@ -280,10 +329,10 @@ export class MarketSession {
 		let maxSize = 0;
 		for (const l of bids) maxSize = Math.max(maxSize, Number(l.size));
 		for (const l of asks) maxSize = Math.max(maxSize, Number(l.size));
-		this.ladder = { bids, asks, maxSize };
-		this.bookState = this.#sequencer?.state ?? 'empty';
-		this.bookVersion = this.#sequencer?.version ?? 0;
-		this.bookAt = Date.now();
+		this.#ladder = { bids, asks, maxSize };
+		this.#bookState = this.#sequencer?.state ?? 'empty';
+		this.#bookVersion = this.#sequencer?.version ?? 0;
+		this.#bookAt = Date.now();
 		for (const listener of [...this.#depthListeners]) {
 			try {
 				listener();
@@ -296,13 +345,13 @@ export class MarketSession {
 	async #loadFundingHistory(symbol: string): Promise<void> {
 		const adapter = this.#adapter;
 		if (!adapter) return;
-		this.fundingHistory = { status: 'pending' };
+		this.#fundingHistory = { status: 'pending' };
 		try {
 			const points = await adapter.fundingHistory(symbol, 100);
-			if (symbol === this.symbol) this.fundingHistory = { status: 'success', value: points };
+			if (symbol === this.#symbol) this.#fundingHistory = { status: 'success', value: points };
 		} catch (e) {
-			if (symbol === this.symbol) {
-				this.fundingHistory = { status: 'error', message: errorMessage(e) };
+			if (symbol === this.#symbol) {
+				this.#fundingHistory = { status: 'error', message: errorMessage(e) };
 			}
 		}
 	}
@@ -310,7 +359,7 @@ export class MarketSession {
 	async #measureClock(adapter: ExchangeAdapter, generation: number): Promise<void> {
 		try {
 			const t = await adapter.serverTime();
-			if (generation === this.#generation) this.clockSkewMs = t.offsetMs;
+			if (generation === this.#generation) this.#clockSkewMs = t.offsetMs;
 		} catch (e) {
 			if (generation === this.#generation) {
 				this.log.add('warn', `Could not read the exchange clock: ${errorMessage(e)}`);
@@ -321,7 +370,7 @@ export class MarketSession {
 	#fail(generation: number, e: unknown): void {
 		if (generation !== this.#generation) return;
 		const message = errorMessage(e);
-		this.instruments = { status: 'error', message };
+		this.#instruments = { status: 'error', message };
 		this.log.add('error', message);
 	}
 }
