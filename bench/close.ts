@@ -18,8 +18,9 @@ import { planClose } from '../src/lib/domain/close-planner';
 import { createBitmartAdapter } from '../src/lib/exchanges/bitmart/adapter';
 import { newClientOrderId } from '../src/lib/exchanges/bitmart/client-order-id';
 import { hmacHex, restPrehash } from '../src/lib/exchanges/bitmart/sign';
-import type { AccountCredentials, Instrument, Order, Position } from '../src/lib/exchanges/types';
+import type { AccountCredentials, Order, Position } from '../src/lib/exchanges/types';
 import { OrderGate, type CloseTarget } from '../src/lib/state/order-gate';
+import { instrument as makeInstrument, order, position } from '../src/lib/testing/fixtures';
 import { SimExchange } from '../src/sim/core';
 import { createInPageTransport, DEMO_ENDPOINTS } from '../src/sim/browser/transport';
 import { importSigningKey } from '../src/lib/vault/signing-key';
@@ -38,56 +39,34 @@ const SYMBOL = 'BTCUSDT';
 /** Not a real key: the bench never leaves the process. */
 const TEST_SECRET = 'bench-secret-0123456789abcdef0123456789abcdef';
 
-const instrument: Instrument = {
-	venue: 'bitmart',
-	symbol: SYMBOL,
-	base: 'BTC',
-	quote: 'USDT',
-	settle: 'USDT',
-	contractSize: '0.001',
-	priceTick: '0.1',
-	sizeStep: '1',
-	minSize: '1',
-	maxSize: '1000000',
-	linear: true,
-	trading: true
-};
+const instrument = makeInstrument({ symbol: SYMBOL, maxSize: '1000000' });
 
 function positionFor(accountId: string): Position {
-	return {
+	return position({
 		accountId,
 		symbol: SYMBOL,
-		side: 'long',
 		size: '250',
 		entryPrice: '64123.4',
 		markPrice: '64210.0',
 		liquidationPrice: '58000.0',
 		margin: '1603.08',
-		leverage: '10',
-		marginMode: 'cross',
-		positionMode: 'hedge',
 		updatedAt: Date.now()
-	};
+	});
 }
 
 function filledOrder(accountId: string, clientOrderId: string, size: number): Order {
 	const now = Date.now();
-	return {
+	return order({
 		accountId,
 		orderId: String(now),
 		clientOrderId,
 		symbol: SYMBOL,
-		side: 'sell',
-		reduceOnly: true,
-		type: 'market',
-		price: '0',
 		size: String(size),
 		filledSize: String(size),
 		avgFillPrice: '64210.0',
-		status: 'filled',
 		createdAt: now,
 		updatedAt: now
-	};
+	});
 }
 
 /** Nearest-rank percentile of an ascending array. */

@@ -17,6 +17,12 @@ describe('stepDecimals', () => {
 		expect(stepDecimals('1e-5')).toBe(5);
 		expect(stepDecimals('0.50')).toBe(1);
 	});
+
+	it('falls back to 2 places for a missing or malformed tick instead of throwing', () => {
+		expect(stepDecimals(undefined)).toBe(2);
+		expect(stepDecimals('')).toBe(2);
+		expect(stepDecimals('abc')).toBe(2);
+	});
 });
 
 describe('display formatting', () => {

@@ -1,14 +1,18 @@
 /** Display formatting. Inputs are the wire's decimal strings; outputs are for eyes, never for orders. */
 
-/** Decimal places implied by a tick or step string: "0.01" → 2, "1" → 0, "1e-5" → 5. */
+import { decimalsOf } from './domain/decimal';
+
+/**
+ * Display decimals for a tick or step: the one rule, `decimalsOf`, with a fallback of 2 while the
+ * instrument is not known yet or its tick is not a decimal, since a label must not throw.
+ */
 export function stepDecimals(step: string | undefined): number {
 	if (!step) return 2;
-	const s = step.trim().toLowerCase();
-	const exp = s.match(/e-(\d+)$/);
-	if (exp) return Number(exp[1]);
-	const dot = s.indexOf('.');
-	if (dot < 0) return 0;
-	return s.slice(dot + 1).replace(/0+$/, '').length || 0;
+	try {
+		return decimalsOf(step);
+	} catch {
+		return 2;
+	}
 }
 
 const groupers = new Map<number, Intl.NumberFormat>();

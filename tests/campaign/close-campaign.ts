@@ -20,7 +20,7 @@
 
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
-import { isFinalClose, listClosesForAccount } from '../../src/lib/db/closes-repo';
+import { getClose, isFinalClose, listClosesForAccount } from '../../src/lib/db/closes-repo';
 import { openPerchDB, type PerchDatabase } from '../../src/lib/db/open';
 import type { CloseRecord } from '../../src/lib/db/schema';
 import { planClose, type ClosePlan } from '../../src/lib/domain/close-planner';
@@ -485,7 +485,7 @@ export async function runCloseCampaign(options: CampaignOptions): Promise<Campai
 		const end = performance.now() + budgetMs;
 		let quietSince = performance.now();
 		for (;;) {
-			const record = await page().gate.record(id);
+			const record = await getClose(page().db, id);
 			if (record && isFinalClose(record)) {
 				if (!firstFinal.has(id)) firstFinal.set(id, record.state);
 				return record;

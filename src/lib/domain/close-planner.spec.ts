@@ -1,42 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Instrument, Position } from '$lib/exchanges/types';
+import { instrument, position } from '$lib/testing/fixtures';
 import { describeClose, planClose, type ClosePlan, type ClosePlanResult } from './close-planner';
 import { parseDecimal } from './decimal';
-
-function position(overrides: Partial<Position> = {}): Position {
-	return {
-		accountId: 'acc-1',
-		symbol: 'BTCUSDT',
-		side: 'long',
-		size: '12',
-		entryPrice: '60000',
-		liquidationPrice: '45000',
-		margin: '100',
-		leverage: '10',
-		marginMode: 'cross',
-		positionMode: 'hedge',
-		updatedAt: 1_700_000_000_000,
-		...overrides
-	};
-}
-
-function instrument(overrides: Partial<Instrument> = {}): Instrument {
-	return {
-		venue: 'bitmart',
-		symbol: 'BTCUSDT',
-		base: 'BTC',
-		quote: 'USDT',
-		settle: 'USDT',
-		contractSize: '0.001',
-		priceTick: '0.1',
-		sizeStep: '1',
-		minSize: '1',
-		maxSize: '500000',
-		linear: true,
-		trading: true,
-		...overrides
-	};
-}
 
 function plannedSize(result: ClosePlanResult): string {
 	if (!result.ok) throw new Error(`expected a plan, got: ${result.reason}`);

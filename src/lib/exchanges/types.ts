@@ -413,7 +413,6 @@ export interface ExchangeAdapter {
 	instruments(): Promise<Instrument[]>;
 	serverTime(): Promise<ServerTime>;
 	fundingHistory(symbol: string, limit?: number): Promise<FundingRatePoint[]>;
-	candles(symbol: string, stepMinutes: number, from: number, to: number): Promise<Candle[]>;
 	openMarketStream(): MarketStream;
 
 	/** A read-only private call that proves the key, its extras and the clock work; throws ExchangeError. */

@@ -12,28 +12,11 @@ import type {
 	ExchangeAdapter,
 	MarketStream,
 	Order,
-	Position,
 	ServerTime
 } from '$lib/exchanges/types';
+import { order, position } from '$lib/testing/fixtures';
 import { AccountSession } from './account-session.svelte';
 import { OrderGate } from './order-gate';
-
-function position(over: Partial<Position> = {}): Position {
-	return {
-		accountId: 'acc-1',
-		symbol: 'BTCUSDT',
-		side: 'long',
-		size: '12',
-		entryPrice: '60000',
-		liquidationPrice: '50000',
-		margin: '72',
-		leverage: '10',
-		marginMode: 'cross',
-		positionMode: 'hedge',
-		updatedAt: 0,
-		...over
-	};
-}
 
 const LIVE: ConnectionStatus = { state: 'live', lastMessageAt: 1, reconnects: 0 };
 
@@ -120,22 +103,7 @@ async function session(venue: ScriptedVenue) {
 }
 
 function filled(id: string): Order {
-	return {
-		accountId: 'acc-1',
-		orderId: 'o-1',
-		clientOrderId: id,
-		symbol: 'BTCUSDT',
-		side: 'sell',
-		reduceOnly: true,
-		type: 'market',
-		price: '0',
-		size: '12',
-		filledSize: '12',
-		avgFillPrice: '61000',
-		status: 'filled',
-		createdAt: 0,
-		updatedAt: 0
-	};
+	return order({ clientOrderId: id });
 }
 
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -3,9 +3,9 @@ import type {
 	BookMessage,
 	ConnectionStatus,
 	ExchangeAdapter,
-	Instrument,
 	MarketHandlers
 } from '$lib/exchanges/types';
+import { instrument as makeInstrument } from '$lib/testing/fixtures';
 
 /** A scripted venue: the test pushes book messages and counts snapshot requests. */
 const venue = {
@@ -14,20 +14,7 @@ const venue = {
 	status: { state: 'live', lastMessageAt: 1, reconnects: 0 } as ConnectionStatus
 };
 
-const instrument: Instrument = {
-	venue: 'demo',
-	symbol: 'BTCUSDT',
-	base: 'BTC',
-	quote: 'USDT',
-	settle: 'USDT',
-	contractSize: '0.001',
-	priceTick: '0.1',
-	sizeStep: '1',
-	minSize: '1',
-	maxSize: '1000',
-	linear: true,
-	trading: true
-};
+const instrument = makeInstrument({ venue: 'demo', maxSize: '1000' });
 
 vi.mock('$lib/exchanges/registry', async () => {
 	// The Demo venue speaks BitMart: its book is kept in step by BitMart's rule.

@@ -9,63 +9,23 @@ import {
 	type AccountCredentials,
 	type CloseOrderRequest,
 	type ExchangeAdapter,
-	type Instrument,
 	type Order,
 	type Position,
 	type SubmitOptions
 } from '$lib/exchanges/types';
+import { instrument as makeInstrument, order as makeOrder, position } from '$lib/testing/fixtures';
 import { OrderGate, positionKey, type CloseTarget } from './order-gate';
 
-const instrument: Instrument = {
-	venue: 'bitmart',
-	symbol: 'BTCUSDT',
-	base: 'BTC',
-	quote: 'USDT',
-	settle: 'USDT',
-	contractSize: '0.001',
-	priceTick: '0.1',
-	sizeStep: '1',
-	minSize: '1',
-	maxSize: '500000',
-	linear: true,
-	trading: true
-};
-
-function position(over: Partial<Position> = {}): Position {
-	return {
-		accountId: 'acc-1',
-		symbol: 'BTCUSDT',
-		side: 'long',
-		size: '12',
-		entryPrice: '60000',
-		liquidationPrice: '50000',
-		margin: '72',
-		leverage: '10',
-		marginMode: 'cross',
-		positionMode: 'hedge',
-		updatedAt: 0,
-		...over
-	};
-}
+const instrument = makeInstrument();
 
 function order(clientOrderId: string, status: Order['status'], over: Partial<Order> = {}): Order {
-	return {
-		accountId: 'acc-1',
-		orderId: 'o-1',
+	return makeOrder({
 		clientOrderId,
-		symbol: 'BTCUSDT',
-		side: 'sell',
-		reduceOnly: true,
-		type: 'market',
-		price: '0',
-		size: '12',
+		status,
 		filledSize: status === 'filled' ? '12' : '0',
 		avgFillPrice: status === 'filled' ? '61000' : '0',
-		status,
-		createdAt: 0,
-		updatedAt: 0,
 		...over
-	};
+	});
 }
 
 function plan(p: Position, fraction: number): ClosePlan {

@@ -695,11 +695,6 @@ export class OrderGate {
 	#changed(): void {
 		for (const l of this.#changes) l();
 	}
-
-	/** For the audit view. */
-	record(id: string): Promise<CloseRecord | undefined> {
-		return getClose(this.#db, id);
-	}
 }
 
 function refused(reason: string): CloseResult {

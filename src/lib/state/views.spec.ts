@@ -1,37 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import type { Instrument, Position } from '$lib/exchanges/types';
+import type { Position } from '$lib/exchanges/types';
+import { instrument, position } from '$lib/testing/fixtures';
 import { positionView } from './views';
 
-const btc: Instrument = {
-	venue: 'bitmart',
-	symbol: 'BTCUSDT',
-	base: 'BTC',
-	quote: 'USDT',
-	settle: 'USDT',
-	contractSize: '0.001',
-	priceTick: '0.1',
-	sizeStep: '1',
-	minSize: '1',
-	maxSize: '500000',
-	linear: true,
-	trading: true
-};
+const btc = instrument();
 
+/** A larger long than the shared fixture: 120 contracts on 720 margin, liquidating at 54,000. */
 function pos(over: Partial<Position>): Position {
-	return {
+	return position({
 		accountId: 'a1',
-		symbol: 'BTCUSDT',
-		side: 'long',
 		size: '120',
-		entryPrice: '60000',
 		liquidationPrice: '54000',
 		margin: '720',
-		leverage: '10',
-		marginMode: 'cross',
-		positionMode: 'hedge',
 		updatedAt: 1000,
 		...over
-	};
+	});
 }
 
 describe('positionView', () => {

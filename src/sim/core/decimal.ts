@@ -3,7 +3,11 @@
  * contracts inside the simulator, so nothing on the wire is a float that happened to round well.
  */
 
-/** Decimal places of a tick written as "0.01" / "1". */
+/**
+ * Decimal places of a tick written as "0.01" / "1": the simulator's own ticks only. Kept apart
+ * from the app's `decimalsOf` (domain/decimal) for the same reason as hmac.ts: the exchange's
+ * stand-in does not borrow the client's arithmetic.
+ */
 export function decimalsOf(step: string): number {
 	const dot = step.indexOf('.');
 	return dot < 0 ? 0 : step.length - dot - 1;

@@ -1,4 +1,9 @@
-/** HMAC-SHA256 through Web Crypto, so the same verifier runs in Node and in the page. */
+/**
+ * HMAC-SHA256 through Web Crypto, so the same verifier runs in Node and in the page. Deliberately
+ * not the app's `importSigningKey`: the simulator stands in for the exchange, and a verifier that
+ * shared the client's signing code would agree with any mistake in it. sim/core imports no app
+ * code, so it can also run alone (npm run sim, the relay).
+ */
 
 const encoder = new TextEncoder();
 

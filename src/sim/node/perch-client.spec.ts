@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { SocketLike } from '$lib/net/types';
 import { createBitmartAdapter } from '$lib/exchanges/bitmart/adapter';
-import { importHmacKey } from '$lib/exchanges/bitmart/sign';
+import { importSigningKey } from '$lib/vault/signing-key';
 import { ExchangeError, type AccountCredentials } from '$lib/exchanges/types';
 import { startSimServer, type SimServer } from './server';
 
@@ -24,7 +24,7 @@ async function perchAccount(apiKey: string) {
 		accountId: `acct-${apiKey}`,
 		apiKey,
 		fields: { memo: 'pm' },
-		signingKey: await importHmacKey(`${apiKey}-secret`)
+		signingKey: await importSigningKey(`${apiKey}-secret`)
 	};
 	return { handle, creds, adapter: createBitmartAdapter({ endpoints: server.endpoints }) };
 }
@@ -114,7 +114,7 @@ describe('Perch’s BitMart client against the simulator', () => {
 		});
 		await adapter.serverTime();
 		await expect(adapter.validateKey(creds)).resolves.toBeUndefined();
-		const wrongSecret = { ...creds, signingKey: await importHmacKey('not-the-secret') };
+		const wrongSecret = { ...creds, signingKey: await importSigningKey('not-the-secret') };
 		await expect(adapter.validateKey(wrongSecret)).rejects.toMatchObject({ kind: 'signature' });
 		const wrongMemo = { ...creds, fields: { memo: 'not-the-memo' } };
 		await expect(adapter.validateKey(wrongMemo)).rejects.toMatchObject({ kind: 'signature' });

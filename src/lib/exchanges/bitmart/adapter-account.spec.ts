@@ -7,7 +7,7 @@ import {
 } from '$lib/exchanges/types';
 import { createBitmartAdapter } from './adapter';
 import type { SocketFactory, SocketLike } from '$lib/net/types';
-import { importHmacKey } from './sign';
+import { importSigningKey } from '$lib/vault/signing-key';
 
 const SECRET = '6c6c98544461bbe71db2bca4c6d7fd0021e0ba9efc215f9c6ad41852df9d9df9';
 const MEMO = 'test001';
@@ -78,7 +78,7 @@ async function credentials(secret = SECRET): Promise<AccountCredentials> {
 		accountId: 'acc-1',
 		apiKey: API_KEY,
 		fields: { memo: MEMO },
-		signingKey: await importHmacKey(secret)
+		signingKey: await importSigningKey(secret)
 	};
 }
 

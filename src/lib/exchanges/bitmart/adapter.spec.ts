@@ -11,7 +11,7 @@ import type {
 } from '$lib/exchanges/types';
 import type { SocketLike } from '$lib/net/types';
 import { createBitmartAdapter } from './adapter';
-import { importHmacKey } from './sign';
+import { importSigningKey } from '$lib/vault/signing-key';
 
 const endpoints = {
 	rest: 'http://127.0.0.1:8765',
@@ -305,21 +305,6 @@ describe('BitMart adapter REST', () => {
 		expect(adapter.clock.now()).toBe(6_000);
 		expect(adapter.clock.offsetMs).toBe(4_000 - 3_600_000);
 	});
-
-	it('asks for candles in seconds although the adapter speaks ms', async () => {
-		const urls: string[] = [];
-		const adapter = createBitmartAdapter({
-			endpoints,
-			fetch: (async (input: RequestInfo | URL) => {
-				urls.push(String(input));
-				return new Response(JSON.stringify({ code: 1000, message: 'Ok', data: [] }));
-			}) as typeof fetch
-		});
-		expect(await adapter.candles('BTCUSDT', 5, 1_662_518_160_000, 1_662_518_460_999)).toEqual([]);
-		expect(urls).toEqual([
-			`${endpoints.rest}/contract/public/kline?symbol=BTCUSDT&step=5&start_time=1662518160&end_time=1662518460`
-		]);
-	});
 });
 
 describe('BitMart account stream', () => {
@@ -349,7 +334,7 @@ describe('BitMart account stream', () => {
 			accountId: 'acc-1',
 			apiKey: API_KEY,
 			fields: { memo: 'test001' },
-			signingKey: await importHmacKey(SECRET)
+			signingKey: await importSigningKey(SECRET)
 		};
 		const stream = adapter.openAccountStream(creds);
 		streams.push(stream);

@@ -76,9 +76,6 @@ export function createBitmartAdapter(opts: BitmartAdapterOptions): BitmartAdapte
 		instruments: () => rest.contractDetails(),
 		serverTime,
 		fundingHistory: (symbol, limit) => rest.fundingRateHistory(symbol, limit),
-		// The adapter speaks Unix ms; BitMart's kline endpoint takes seconds.
-		candles: (symbol, stepMinutes, from, to) =>
-			rest.kline(symbol, stepMinutes, Math.floor(from / 1000), Math.floor(to / 1000)),
 		openMarketStream(): MarketStream {
 			const socket = new ReconnectingSocket({
 				url: opts.endpoints.publicWs,

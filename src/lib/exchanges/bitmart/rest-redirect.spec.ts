@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExchangeError } from '$lib/exchanges/types';
 import { BitmartRest } from './rest';
-import { importHmacKey } from './sign';
+import { importSigningKey } from '$lib/vault/signing-key';
 
 /**
  * A relay or exchange address that answers a private request with a redirect to another origin:
@@ -73,7 +73,7 @@ afterAll(async () => {
 });
 
 async function creds() {
-	return { apiKey: API_KEY, memo: MEMO, key: await importHmacKey(SECRET) };
+	return { apiKey: API_KEY, memo: MEMO, key: await importSigningKey(SECRET) };
 }
 
 describe('BitmartRest refuses redirects on private requests', () => {

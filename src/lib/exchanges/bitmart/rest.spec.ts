@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ExchangeError } from '$lib/exchanges/types';
 import { ServerClock } from '$lib/net/clock';
 import { BitmartRest, formEncode } from './rest';
-import { importHmacKey } from './sign';
+import { importSigningKey } from '$lib/vault/signing-key';
 
 const BASE = 'http://127.0.0.1:8765';
 const SECRET = '6c6c98544461bbe71db2bca4c6d7fd0021e0ba9efc215f9c6ad41852df9d9df9';
@@ -181,7 +181,7 @@ describe('BitmartRest public calls', () => {
 
 describe('BitmartRest.privateRequest', () => {
 	async function creds() {
-		return { apiKey: API_KEY, memo: MEMO, key: await importHmacKey(SECRET) };
+		return { apiKey: API_KEY, memo: MEMO, key: await importSigningKey(SECRET) };
 	}
 
 	it('signs a POST over the exact JSON body, timestamped by the server clock', async () => {
@@ -332,7 +332,7 @@ describe('BitmartRest errors', () => {
 	async function failure(reply: Reply): Promise<ExchangeError> {
 		const { fetchFn } = fakeFetch(reply);
 		const rest = new BitmartRest({ baseUrl: 'https://api.example.test', fetch: fetchFn });
-		const creds = { apiKey: API_KEY, memo: MEMO, key: await importHmacKey(SECRET) };
+		const creds = { apiKey: API_KEY, memo: MEMO, key: await importSigningKey(SECRET) };
 		const error = await rest
 			.privateRequest(
 				'POST',

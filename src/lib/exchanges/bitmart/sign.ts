@@ -1,20 +1,10 @@
 /**
  * BitMart request and login signatures: hex HMAC-SHA256 over `timestamp#memo#payload`.
- * Web Crypto only, so the same code signs in the browser and in Node 20.
+ * Web Crypto only, so the same code signs in the browser and in Node 20. The key comes from
+ * `importSigningKey` in vault/signing-key, the app's one importer.
  */
 
 const encoder = new TextEncoder();
-
-/** The secret becomes a non-extractable key: a script that reaches the key can sign, but not read it. */
-export function importHmacKey(secret: string): Promise<CryptoKey> {
-	return globalThis.crypto.subtle.importKey(
-		'raw',
-		encoder.encode(secret),
-		{ name: 'HMAC', hash: 'SHA-256' },
-		false,
-		['sign']
-	);
-}
 
 export async function hmacHex(key: CryptoKey, message: string): Promise<string> {
 	const signature = await globalThis.crypto.subtle.sign('HMAC', key, encoder.encode(message));

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ServerClock } from '$lib/net/clock';
-import { importHmacKey } from './sign';
+import { importSigningKey } from '$lib/vault/signing-key';
 import {
 	MAX_FRAME_BYTES,
 	bitmartPrivateProtocol,
@@ -127,7 +127,7 @@ describe('bitmartPublicProtocol', () => {
 
 describe('bitmartPrivateProtocol', () => {
 	it('signs the access frame with the server clock (documented login vector)', async () => {
-		const key = await importHmacKey(secret);
+		const key = await importSigningKey(secret);
 		const clock = new ServerClock({ now: () => 1589267764859 });
 		const protocol = bitmartPrivateProtocol({ apiKey: 'KEY123', memo: 'test001', key }, clock);
 		const frame = JSON.parse(await protocol.loginFrame!()) as { action: string; args: string[] };
@@ -143,7 +143,7 @@ describe('bitmartPrivateProtocol', () => {
 	});
 
 	it('applies the measured offset and re-signs on every call', async () => {
-		const key = await importHmacKey(secret);
+		const key = await importSigningKey(secret);
 		let local = 1_700_000_000_000;
 		const clock = new ServerClock({ now: () => local, monotonicNow: () => local });
 		clock.addSample(local - 20, local + 5_000, local); // server is 5010 ms ahead at the midpoint
