@@ -8,10 +8,10 @@
  */
 import type { Instrument, Order, Position } from '$lib/exchanges/types';
 
-/** BitMart's BTCUSDT perpetual: 0.001 BTC a contract, 0.1 tick, whole-contract steps. */
+/** A BTCUSDT linear perpetual: 0.001 BTC a contract, 0.1 tick, whole-contract steps. */
 export function instrument(over: Partial<Instrument> = {}): Instrument {
 	return {
-		venue: 'bitmart',
+		venue: 'demo',
 		symbol: 'BTCUSDT',
 		base: 'BTC',
 		quote: 'USDT',
