@@ -15,6 +15,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { recordCloseIntent } from '../src/lib/db/closes-repo';
 import { openPerchDB, type PerchDatabase } from '../src/lib/db/open';
 import { planClose } from '../src/lib/domain/close-planner';
+import { sizeRulesOf } from '../src/lib/exchanges/registry';
 import { createBitmartAdapter } from '../src/lib/exchanges/bitmart/adapter';
 import { newClientOrderId } from '../src/lib/exchanges/bitmart/client-order-id';
 import { hmacHex, restPrehash } from '../src/lib/exchanges/bitmart/sign';
@@ -171,12 +172,18 @@ async function timeCloses(
 			creds: { ...creds, accountId },
 			livePosition: () => position,
 			instrument: () => instrument,
+			sizeRules: sizeRulesOf(instrument.venue),
 			// 'recent': a frame arrived within the last 2 s, so no round trip is needed.
 			// 'probe': the stream was quiet, so the gate waits for a keepalive's pong first.
 			probe: () => stream.probe({ maxSilenceMs: liveness === 'recent' ? 60_000 : 0 })
 		};
 		gate.attach(target);
-		const planned = planClose({ position, instrument, fraction: 0.4 });
+		const planned = planClose({
+			position,
+			instrument,
+			fraction: 0.4,
+			rules: sizeRulesOf(instrument.venue)
+		});
 		if (!planned.ok) throw new Error(planned.reason);
 		fetchCalledAt = 0;
 		recordedAt = 0;
@@ -265,7 +272,11 @@ export async function runCloseBench(): Promise<void> {
 	const signing = spread(await timeSigning(signingKey));
 	const intent = spread(await timeIntentWrites(db));
 	const position = positionFor('bench-plan');
-	const planning = spread(await sample(() => planClose({ position, instrument, fraction: 0.4 })));
+	const planning = spread(
+		await sample(() =>
+			planClose({ position, instrument, fraction: 0.4, rules: sizeRulesOf(instrument.venue) })
+		)
+	);
 	const clientId = spread(await sample(() => newClientOrderId()));
 	const toFetch = spread(closes.toFetch);
 	const probedToFetch = spread(probed.toFetch);

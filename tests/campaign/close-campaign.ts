@@ -24,6 +24,7 @@ import { getClose, isFinalClose, listClosesForAccount } from '../../src/lib/db/c
 import { openPerchDB, type PerchDatabase } from '../../src/lib/db/open';
 import type { CloseRecord } from '../../src/lib/db/schema';
 import { planClose, type ClosePlan } from '../../src/lib/domain/close-planner';
+import { sizeRulesOf } from '../../src/lib/exchanges/registry';
 import { createBitmartAdapter } from '../../src/lib/exchanges/bitmart/adapter';
 import type { AccountCredentials, Position } from '../../src/lib/exchanges/types';
 import type { SocketLike } from '../../src/lib/net/types';
@@ -511,7 +512,12 @@ export async function runCloseCampaign(options: CampaignOptions): Promise<Campai
 		if (!live) return 'the position gone';
 		const instrument = page.session.instruments[plan.symbol];
 		if (!instrument) return null;
-		const again = planClose({ position: live, instrument, fraction });
+		const again = planClose({
+			position: live,
+			instrument,
+			fraction,
+			rules: sizeRulesOf(instrument.venue)
+		});
 		if (!again.ok) return `a position the planner refuses (${again.reason})`;
 		return again.order.size !== plan.size
 			? `a close of ${again.order.size}, not ${plan.size}`

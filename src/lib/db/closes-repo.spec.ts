@@ -23,7 +23,7 @@ function close(id: string, accountId: string, createdAt: number): CloseRecord {
 		updatedAt: createdAt,
 		state: 'pending',
 		request: {
-			venue: 'bitmart',
+			venue: 'demo',
 			symbol: 'BTCUSDT',
 			positionSide: 'long',
 			orderSide: 'sell',

@@ -30,7 +30,7 @@ function account(id: string, marker: number): AccountRecord {
 	return {
 		id,
 		label: `account ${id}`,
-		venue: 'bitmart',
+		venue: 'demo',
 		endpoints: {
 			rest: 'http://127.0.0.1:1',
 			publicWs: 'ws://127.0.0.1:2',
@@ -109,7 +109,7 @@ describe('vault-repo', () => {
 			updatedAt: 1,
 			state: 'confirmed',
 			request: {
-				venue: 'bitmart',
+				venue: 'demo',
 				symbol: 'BTCUSDT',
 				positionSide: 'long',
 				orderSide: 'sell',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Instrument, Position } from '$lib/exchanges/types';
-import { instrument, position } from '$lib/testing/fixtures';
+import { BASE_RULES, CONTRACT_RULES, instrument, position } from '$lib/testing/fixtures';
 import { describeClose, planClose, type ClosePlan, type ClosePlanResult } from './close-planner';
 import { parseDecimal } from './decimal';
 
@@ -16,7 +16,14 @@ function refusal(result: ClosePlanResult): string {
 
 describe('planClose', () => {
 	it('closes a whole long with a reduce-only market sell of exactly the reported size', () => {
-		expect(planClose({ position: position(), instrument: instrument(), fraction: 1 })).toEqual({
+		expect(
+			planClose({
+				rules: CONTRACT_RULES,
+				position: position(),
+				instrument: instrument(),
+				fraction: 1
+			})
+		).toEqual({
 			ok: true,
 			order: {
 				accountId: 'acc-1',
@@ -34,6 +41,7 @@ describe('planClose', () => {
 	it('closes a short with a buy and carries the margin mode', () => {
 		expect(
 			planClose({
+				rules: CONTRACT_RULES,
 				position: position({ side: 'short', size: '40', marginMode: 'isolated' }),
 				instrument: instrument(),
 				fraction: 0.5
@@ -72,6 +80,7 @@ describe('planClose', () => {
 		['123456789012345678', 0.5, '1', '61728394506172839'] // past 2^53, still exact
 	])('%s contracts × %d on a %s step → %s', (size, fraction, step, expected) => {
 		const result = planClose({
+			rules: CONTRACT_RULES,
 			position: position({ size }),
 			instrument: instrument({ sizeStep: step, minSize: step, maxSize: '0' }),
 			fraction
@@ -83,19 +92,30 @@ describe('planClose', () => {
 		// 1 × 0.25 = 0.25 → nearest 1-contract step = 0
 		expect(
 			refusal(
-				planClose({ position: position({ size: '1' }), instrument: instrument(), fraction: 0.25 })
+				planClose({
+					rules: CONTRACT_RULES,
+					position: position({ size: '1' }),
+					instrument: instrument(),
+					fraction: 0.25
+				})
 			)
 		).toBe('25 % of 1 contract is below the 1-contract step');
 		// 1 × 0.5 = 0.5 → 0
 		expect(
 			refusal(
-				planClose({ position: position({ size: '1' }), instrument: instrument(), fraction: 0.5 })
+				planClose({
+					rules: CONTRACT_RULES,
+					position: position({ size: '1' }),
+					instrument: instrument(),
+					fraction: 0.5
+				})
 			)
 		).toBe('50 % of 1 contract is below the 1-contract step');
 		// 0.01 × 1/3 = 0.0033 → 0 on a 0.01 step; 1/3 shows as 33.33 %
 		expect(
 			refusal(
 				planClose({
+					rules: CONTRACT_RULES,
 					position: position({ size: '0.01' }),
 					instrument: instrument({ sizeStep: '0.01', minSize: '0.01' }),
 					fraction: 1 / 3
@@ -104,7 +124,12 @@ describe('planClose', () => {
 		).toBe('33.33 % of 0.01 contracts is below the 0.01-contract step');
 		expect(
 			refusal(
-				planClose({ position: position({ size: '3' }), instrument: instrument(), fraction: 1e-7 })
+				planClose({
+					rules: CONTRACT_RULES,
+					position: position({ size: '3' }),
+					instrument: instrument(),
+					fraction: 1e-7
+				})
 			)
 		).toBe('<0.01 % of 3 contracts is below the 1-contract step');
 	});
@@ -112,15 +137,33 @@ describe('planClose', () => {
 	it('refuses a partial close below the minimum order, but not a full close', () => {
 		const small = instrument({ minSize: '5' });
 		// 12 × 0.25 = 3 < 5
-		expect(refusal(planClose({ position: position(), instrument: small, fraction: 0.25 }))).toBe(
+		expect(
+			refusal(
+				planClose({
+					rules: CONTRACT_RULES,
+					position: position(),
+					instrument: small,
+					fraction: 0.25
+				})
+			)
+		).toBe(
 			'25 % of 12 contracts is 3 contracts, below the 5-contract minimum order; close the whole position instead'
 		);
 		// 12 × 0.5 = 6 ≥ 5
-		expect(plannedSize(planClose({ position: position(), instrument: small, fraction: 0.5 }))).toBe(
-			'6'
-		);
 		expect(
-			plannedSize(planClose({ position: position({ size: '3' }), instrument: small, fraction: 1 }))
+			plannedSize(
+				planClose({ rules: CONTRACT_RULES, position: position(), instrument: small, fraction: 0.5 })
+			)
+		).toBe('6');
+		expect(
+			plannedSize(
+				planClose({
+					rules: CONTRACT_RULES,
+					position: position({ size: '3' }),
+					instrument: small,
+					fraction: 1
+				})
+			)
 		).toBe('3');
 	});
 
@@ -128,6 +171,7 @@ describe('planClose', () => {
 		expect(
 			refusal(
 				planClose({
+					rules: CONTRACT_RULES,
 					position: position({ size: '5000' }),
 					instrument: instrument({ maxSize: '1000' }),
 					fraction: 1
@@ -140,6 +184,7 @@ describe('planClose', () => {
 		expect(
 			plannedSize(
 				planClose({
+					rules: CONTRACT_RULES,
 					position: position({ size: '5000' }),
 					instrument: instrument({ maxSize: '1000' }),
 					fraction: 0.2
@@ -151,7 +196,12 @@ describe('planClose', () => {
 	it('sends off-step dust in full on a full close', () => {
 		expect(
 			plannedSize(
-				planClose({ position: position({ size: '12.5' }), instrument: instrument(), fraction: 1 })
+				planClose({
+					rules: CONTRACT_RULES,
+					position: position({ size: '12.5' }),
+					instrument: instrument(),
+					fraction: 1
+				})
 			)
 		).toBe('12.5');
 	});
@@ -159,7 +209,12 @@ describe('planClose', () => {
 	it('writes the reported size canonically on a full close', () => {
 		expect(
 			plannedSize(
-				planClose({ position: position({ size: '12.000' }), instrument: instrument(), fraction: 1 })
+				planClose({
+					rules: CONTRACT_RULES,
+					position: position({ size: '12.000' }),
+					instrument: instrument(),
+					fraction: 1
+				})
 			)
 		).toBe('12');
 	});
@@ -167,22 +222,43 @@ describe('planClose', () => {
 	it.each([NaN, 0, -0.25, 1.0000001, 2, Infinity, -Infinity])(
 		'refuses the fraction %d',
 		(fraction) => {
-			expect(refusal(planClose({ position: position(), instrument: instrument(), fraction }))).toBe(
-				`The close fraction must be above 0 and at most 1, not ${fraction}`
-			);
+			expect(
+				refusal(
+					planClose({
+						rules: CONTRACT_RULES,
+						position: position(),
+						instrument: instrument(),
+						fraction
+					})
+				)
+			).toBe(`The close fraction must be above 0 and at most 1, not ${fraction}`);
 		}
 	);
 
 	it('refuses a fraction that is not a number at all', () => {
 		const fraction = '0.5' as unknown as number;
-		expect(refusal(planClose({ position: position(), instrument: instrument(), fraction }))).toBe(
-			'The close fraction must be above 0 and at most 1, not 0.5'
-		);
+		expect(
+			refusal(
+				planClose({
+					rules: CONTRACT_RULES,
+					position: position(),
+					instrument: instrument(),
+					fraction
+				})
+			)
+		).toBe('The close fraction must be above 0 and at most 1, not 0.5');
 	});
 
 	it('refuses bad position or instrument data instead of throwing', () => {
 		const plan = (p: Partial<Position>, i: Partial<Instrument> = {}) =>
-			refusal(planClose({ position: position(p), instrument: instrument(i), fraction: 1 }));
+			refusal(
+				planClose({
+					rules: CONTRACT_RULES,
+					position: position(p),
+					instrument: instrument(i),
+					fraction: 1
+				})
+			);
 		expect(plan({ size: 'abc' })).toBe('The position size "abc" is not a decimal number');
 		expect(plan({ size: '0' })).toBe(
 			'The BTCUSDT position size 0 is not above 0: nothing to close'
@@ -204,6 +280,7 @@ describe('planClose', () => {
 		expect(
 			plannedSize(
 				planClose({
+					rules: CONTRACT_RULES,
 					position: position({ size: '5000' }),
 					instrument: instrument({ minSize: '', maxSize: '' }),
 					fraction: 0.001
@@ -257,6 +334,7 @@ describe('planClose properties', () => {
 				violations.push(`${what} (size ${reported}, step ${step}, fraction ${fraction}, ${side})`);
 
 			const result = planClose({
+				rules: CONTRACT_RULES,
 				position: position({ size: reported, side }),
 				instrument: instrument({ sizeStep: step, minSize: step, maxSize: '' }),
 				fraction
@@ -314,6 +392,89 @@ function toText(int: bigint, scale: number): string {
 	return fraction ? `${whole}.${fraction}` : whole;
 }
 
+describe('planClose for a venue that rounds down, sized in the base coin', () => {
+	const btc = (over: Partial<Instrument> = {}) =>
+		instrument({ contractSize: '1', sizeStep: '0.001', minSize: '0.001', maxSize: '0', ...over });
+
+	it.each([
+		// reported, fraction, step → size (arithmetic in the comment)
+		['0.010', 0.25, '0.001', '0.002'], // 0.0025 → 0.002
+		['0.017', 0.75, '0.001', '0.012'], // 0.01275 → down to 0.012, never up to 0.013
+		['0.0199', 0.5, '0.001', '0.009'], // 0.00995 → 0.009, not 0.01
+		['0.013', 0.5, '0.001', '0.006'], // 0.0065 → 0.006
+		['1.999', 0.75, '0.001', '1.499'], // 1.49925 → 1.499
+		['3', 0.25, '1', '0'], // a step of 1: 0.75 rounds down to nothing (refused below)
+		['3', 0.75, '1', '2'], // 2.25 → 2
+		['12', 0.25, '1', '3'] // exact: nothing to round
+	])('%s × %d on a %s step → %s', (size, fraction, step, expected) => {
+		const result = planClose({
+			rules: BASE_RULES,
+			position: position({ size }),
+			instrument: btc({ sizeStep: step, minSize: step }),
+			fraction
+		});
+		if (expected === '0') {
+			expect(refusal(result)).toBe(`25 % of ${size} BTC is below the ${step} BTC step`);
+		} else {
+			expect(plannedSize(result)).toBe(expected);
+		}
+	});
+
+	it('never sends more than the share asked for, where nearest would', () => {
+		const at = (rules: typeof BASE_RULES) =>
+			plannedSize(
+				planClose({
+					rules,
+					position: position({ size: '0.017' }),
+					instrument: btc(),
+					fraction: 0.75
+				})
+			);
+		// 0.01275: the nearest step is 0.013, more than three quarters of 0.017
+		expect(at({ unit: 'base', rounding: 'nearest' })).toBe('0.013');
+		expect(at(BASE_RULES)).toBe('0.012');
+	});
+
+	it('refuses a share below the minimum order, in the base coin, and allows the whole position', () => {
+		const small = btc({ minSize: '0.01' });
+		expect(
+			refusal(
+				planClose({
+					rules: BASE_RULES,
+					position: position({ size: '0.03' }),
+					instrument: small,
+					fraction: 0.25
+				})
+			)
+		).toBe(
+			'25 % of 0.03 BTC is 0.007 BTC, below the 0.01 BTC minimum order; close the whole position instead'
+		);
+		expect(
+			plannedSize(
+				planClose({
+					rules: BASE_RULES,
+					position: position({ size: '0.005' }),
+					instrument: small,
+					fraction: 1
+				})
+			)
+		).toBe('0.005');
+	});
+
+	it('describes the order in the base coin', () => {
+		const result = planClose({
+			rules: BASE_RULES,
+			position: position({ size: '0.013' }),
+			instrument: btc(),
+			fraction: 0.5
+		});
+		if (!result.ok) throw new Error(result.reason);
+		expect(
+			describeClose(result.order, { accountLabel: 'Main', rules: BASE_RULES, base: 'BTC' })
+		).toBe('Sell 0.006 BTC of BTCUSDT at market, reduce-only, account Main');
+	});
+});
+
 describe('describeClose', () => {
 	const plan: ClosePlan = {
 		accountId: 'acc-1',
@@ -327,7 +488,7 @@ describe('describeClose', () => {
 	};
 
 	it('says what will be sent, in one sentence', () => {
-		expect(describeClose(plan, { accountLabel: 'Main' })).toBe(
+		expect(describeClose(plan, { accountLabel: 'Main', rules: CONTRACT_RULES })).toBe(
 			'Sell 12 BTCUSDT contracts at market, reduce-only, account Main'
 		);
 	});
@@ -336,32 +497,33 @@ describe('describeClose', () => {
 		expect(
 			describeClose(
 				{ ...plan, side: 'buy', size: '1', symbol: 'ETHUSDT', positionSide: 'short' },
-				{ accountLabel: 'Hedge 2' }
+				{ accountLabel: 'Hedge 2', rules: CONTRACT_RULES }
 			)
 		).toBe('Buy 1 ETHUSDT contract at market, reduce-only, account Hedge 2');
 	});
 
 	it('keeps fractional sizes plural', () => {
-		expect(describeClose({ ...plan, size: '0.5' }, { accountLabel: 'Main' })).toBe(
-			'Sell 0.5 BTCUSDT contracts at market, reduce-only, account Main'
-		);
+		expect(
+			describeClose({ ...plan, size: '0.5' }, { accountLabel: 'Main', rules: CONTRACT_RULES })
+		).toBe('Sell 0.5 BTCUSDT contracts at market, reduce-only, account Main');
 	});
 
 	it('falls back to the account id when the label is blank', () => {
-		expect(describeClose(plan, { accountLabel: '  ' })).toBe(
+		expect(describeClose(plan, { accountLabel: '  ', rules: CONTRACT_RULES })).toBe(
 			'Sell 12 BTCUSDT contracts at market, reduce-only, account acc-1'
 		);
 	});
 
 	it('describes what planClose produced', () => {
 		const result = planClose({
+			rules: CONTRACT_RULES,
 			position: position({ side: 'short', size: '40' }),
 			instrument: instrument(),
 			fraction: 0.25
 		});
 		if (!result.ok) throw new Error(result.reason);
 		// 40 × 0.25 = 10
-		expect(describeClose(result.order, { accountLabel: 'Main' })).toBe(
+		expect(describeClose(result.order, { accountLabel: 'Main', rules: CONTRACT_RULES })).toBe(
 			'Buy 10 BTCUSDT contracts at market, reduce-only, account Main'
 		);
 	});

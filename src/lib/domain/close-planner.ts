@@ -34,19 +34,36 @@ export interface ClosePlan {
 
 export type ClosePlanResult = { ok: true; order: ClosePlan } | { ok: false; reason: string };
 
+/**
+ * How a venue counts and rounds order sizes (read from the venue registry by the caller; the
+ * planner itself knows no venue).
+ */
+export interface SizeRules {
+	/** What a size counts: contracts, or the base coin (e.g. BTC). */
+	unit: 'contracts' | 'base';
+	/**
+	 * How a partial close's exact share becomes a multiple of the size step. 'down': never more
+	 * than the share asked for. 'nearest': the nearest step, an exact half down (25 % of 3
+	 * contracts is 1). Either way a partial close stays below the whole position.
+	 */
+	rounding: 'nearest' | 'down';
+}
+
 export interface ClosePlanInput {
 	position: Position;
 	instrument: Instrument;
 	/** Share of the position to close: 0 < fraction ≤ 1. */
 	fraction: number;
+	rules: SizeRules;
 }
 
 const ZERO: ScaledDecimal = { int: 0n, scale: 0 };
 const ONE: ScaledDecimal = { int: 1n, scale: 0 };
 
-function contracts(amount: ScaledDecimal): string {
-	const text = toDecimalString(amount);
-	return `${text} ${text === '1' ? 'contract' : 'contracts'}`;
+/** "3 contracts", "1 contract", "0.5 BTC". */
+export function sizeText(size: string, rules: SizeRules, base: string): string {
+	if (rules.unit === 'base') return `${size} ${base}`;
+	return `${size} ${size === '1' ? 'contract' : 'contracts'}`;
 }
 
 /** "25", "33.33", "<0.01": enough for a message, never used in the maths. */
@@ -66,13 +83,22 @@ function readDecimal(text: string, what: string): ScaledDecimal | string {
 }
 
 interface CloseInputs {
+	/** "3 contracts", "0.5 BTC". */
+	amount: (value: ScaledDecimal) => string;
+	/** A limit as an adjective: "5-contract", "0.001 BTC". */
+	limit: (value: ScaledDecimal) => string;
 	reported: ScaledDecimal;
 	step: ScaledDecimal;
 	share: ScaledDecimal;
 }
 
 /** Checks what the exchange and the gesture handed over; a string is the reason to refuse. */
-function readInputs({ position, instrument, fraction }: ClosePlanInput): CloseInputs | string {
+function readInputs({
+	position,
+	instrument,
+	fraction,
+	rules
+}: ClosePlanInput): CloseInputs | string {
 	if (typeof fraction !== 'number' || !(fraction > 0 && fraction <= 1)) {
 		return `The close fraction must be above 0 and at most 1, not ${fraction}`;
 	}
@@ -94,7 +120,12 @@ function readInputs({ position, instrument, fraction }: ClosePlanInput): CloseIn
 	}
 	// The fraction is read through its shortest decimal text (0.25 → 25/100, 1/3 →
 	// 3333333333333333/10^16): an exact rational, so the size never depends on float rounding.
-	return { reported, step, share: toScaled(fraction) };
+	const amount = (value: ScaledDecimal) => sizeText(toDecimalString(value), rules, instrument.base);
+	const limit = (value: ScaledDecimal) =>
+		rules.unit === 'base'
+			? `${toDecimalString(value)} ${instrument.base}`
+			: `${toDecimalString(value)}-contract`;
+	return { amount, limit, reported, step, share: toScaled(fraction) };
 }
 
 /** Refuses sizes the venue would reject; a full close may go below the minimum order. */
@@ -102,49 +133,57 @@ function checkOrderLimits(
 	size: ScaledDecimal,
 	whole: boolean,
 	instrument: Instrument,
-	wanted: string
+	wanted: string,
+	{ amount, limit }: Pick<CloseInputs, 'amount' | 'limit'>
 ): string | null {
 	const minSize = readDecimal(instrument.minSize || '0', 'minimum size');
 	if (typeof minSize === 'string') return minSize;
 	if (!whole && compareScaled(size, minSize) < 0) {
-		return `${wanted} is ${contracts(size)}, below the ${toDecimalString(minSize)}-contract minimum order; close the whole position instead`;
+		return `${wanted} is ${amount(size)}, below the ${limit(minSize)} minimum order; close the whole position instead`;
 	}
 	const maxSize = readDecimal(instrument.maxSize || '0', 'maximum size');
 	if (typeof maxSize === 'string') return maxSize;
 	// An empty or zero maximum means the venue gave none.
 	if (compareScaled(maxSize, ZERO) > 0 && compareScaled(size, maxSize) > 0) {
-		return `${wanted} is ${contracts(size)}, above the ${toDecimalString(maxSize)}-contract maximum order; close it in parts`;
+		return `${wanted} is ${amount(size)}, above the ${limit(maxSize)} maximum order; close it in parts`;
 	}
 	return null;
 }
 
-function partialSize(reported: ScaledDecimal, share: ScaledDecimal, step: ScaledDecimal) {
+function partialSize(
+	reported: ScaledDecimal,
+	share: ScaledDecimal,
+	step: ScaledDecimal,
+	rounding: SizeRules['rounding']
+) {
 	const exact = mulScaled(reported, share);
+	if (rounding === 'down') return floorScaledToStep(exact, step);
 	const rounded = roundScaledToStep(exact, step);
 	// A partial close never grows into the whole position (or past it): then it rounds down instead.
 	return compareScaled(rounded, reported) >= 0 ? floorScaledToStep(exact, step) : rounded;
 }
 
 /**
- * size = the reported size × fraction, rounded to the nearest size step (25 % of 3 contracts is 1,
- * not 0.75; an exact half rounds down) and, for a partial close, always below the reported size; fraction 1 → exactly the reported size. A close that
- * rounds to 0 is refused with the reason in words, as is one the venue would reject.
+ * size = the reported size × fraction, rounded to a multiple of the size step by the venue's rule
+ * (down, or nearest with an exact half down) and, for a partial close, always below the reported
+ * size; fraction 1 → exactly the reported size. A close that rounds to 0 is refused with the
+ * reason in words, as is one the venue would reject.
  */
 export function planClose(input: ClosePlanInput): ClosePlanResult {
 	const inputs = readInputs(input);
 	if (typeof inputs === 'string') return { ok: false, reason: inputs };
-	const { reported, step, share } = inputs;
+	const { amount, limit, reported, step, share } = inputs;
 	const { position, instrument } = input;
 
 	const whole = compareScaled(share, ONE) === 0;
 	// A full close sends exactly what the exchange reported, even off-step dust.
-	const size = whole ? reported : partialSize(reported, share, step);
-	const wanted = `${percentText(share)} % of ${contracts(reported)}`;
+	const size = whole ? reported : partialSize(reported, share, step, input.rules.rounding);
+	const wanted = `${percentText(share)} % of ${amount(reported)}`;
 	if (compareScaled(size, ZERO) <= 0) {
-		return { ok: false, reason: `${wanted} is below the ${toDecimalString(step)}-contract step` };
+		return { ok: false, reason: `${wanted} is below the ${limit(step)} step` };
 	}
-	const limit = checkOrderLimits(size, whole, instrument, wanted);
-	if (limit) return { ok: false, reason: limit };
+	const refused = checkOrderLimits(size, whole, instrument, wanted, inputs);
+	if (refused) return { ok: false, reason: refused };
 
 	return {
 		ok: true,
@@ -161,10 +200,22 @@ export function planClose(input: ClosePlanInput): ClosePlanResult {
 	};
 }
 
-/** The confirm sheet's sentence: "Sell 12 BTCUSDT contracts at market, reduce-only, account Main". */
-export function describeClose(plan: ClosePlan, { accountLabel }: { accountLabel: string }): string {
+/**
+ * The confirm sheet's sentence: "Sell 12 BTCUSDT contracts at market, reduce-only, account Main",
+ * or for a venue sized in the base coin "Sell 0.5 BTC of BTCUSDT at market, …".
+ */
+export function describeClose(
+	plan: ClosePlan,
+	{ accountLabel, rules, base }: { accountLabel: string; rules: SizeRules; base?: string }
+): string {
 	const verb = plan.side === 'sell' ? 'Sell' : 'Buy';
-	const noun = plan.size === '1' ? 'contract' : 'contracts';
 	const account = accountLabel.trim() || plan.accountId;
-	return `${verb} ${plan.size} ${plan.symbol} ${noun} at market, reduce-only, account ${account}`;
+	let what = `${plan.size} ${plan.symbol} ${plan.size === '1' ? 'contract' : 'contracts'}`;
+	if (rules.unit === 'base') {
+		// The audit log may describe a close before contract details are loaded.
+		what = base
+			? `${plan.size} ${base} of ${plan.symbol}`
+			: `${plan.symbol} ${plan.size} (base coin)`;
+	}
+	return `${verb} ${what} at market, reduce-only, account ${account}`;
 }

@@ -10,6 +10,7 @@ import { BITGET_VENUE } from './bitget/venue';
 import { BITMART_VENUE } from './bitmart/venue';
 import { DEMO_VENUE } from './demo/venue';
 import { checkEndpoints, describeEndpointProblems } from './endpoints';
+import type { SizeRules } from '$lib/domain/close-planner';
 import type {
 	EndpointPreset,
 	Endpoints,
@@ -19,6 +20,7 @@ import type {
 } from './types';
 
 export type { CredentialField, VenueDescription } from './types';
+export type { SizeRules } from '$lib/domain/close-planner';
 
 /** Every venue, in the order pickers list them. */
 export const VENUES: readonly VenueDescription[] = [
@@ -48,6 +50,12 @@ export function venueOf(id: VenueId): VenueDescription {
 /** The display name; the id itself for something the registry does not know (an old record). */
 export function venueName(id: VenueId): string {
 	return VENUES.find((v) => v.id === id)?.name ?? String(id);
+}
+
+/** How the venue counts and rounds order sizes, as the close planner takes it. */
+export function sizeRulesOf(id: VenueId): SizeRules {
+	const venue = venueOf(id);
+	return { unit: venue.sizeUnit, rounding: venue.sizeRounding };
 }
 
 /** The venues a user adds an account for with their own key. */

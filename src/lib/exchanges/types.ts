@@ -66,6 +66,11 @@ export interface VenueDescription {
 	positionModes: readonly PositionMode[];
 	/** What an order or position size counts: contracts, or the base coin (contract size 1). */
 	sizeUnit: 'contracts' | 'base';
+	/**
+	 * How a partial close's share of the position becomes a multiple of the size step: 'down'
+	 * (never more than asked), or 'nearest' with an exact half down (25 % of 3 contracts is 1).
+	 */
+	sizeRounding: 'nearest' | 'down';
 }
 
 export interface Instrument {

@@ -33,7 +33,7 @@ class TestServer {
 			ws.on('message', (data) => {
 				const text = String(data);
 				conn.received.push(text);
-				// Bitget's keepalive: plain text both ways.
+				// A venue whose keepalive is plain text both ways.
 				if (text === 'ping') {
 					if (this.answerPings) ws.send('pong');
 					return;
@@ -387,7 +387,7 @@ describe('ReconnectingSocket', () => {
 		expect(server.conns).toHaveLength(1);
 	});
 
-	/** BitMart's keepalive settings: ping after 5 s, stale 3 s after an unanswered ping, drop after 5 s. */
+	/** Keepalive settings of the first venue: ping after 5 s, stale 3 s after an unanswered ping, drop after 5 s. */
 	const QUIET = { keepaliveMs: 5_000, pongTimeoutMs: 5_000, staleAfterMs: 3_000 };
 	const CHECK_MS = 5;
 
@@ -766,7 +766,7 @@ describe('ReconnectingSocket', () => {
 describe('ReconnectingSocket across venues', () => {
 	it('takes a plain-text pong as the keepalive reply, before any JSON parsing', async () => {
 		const server = await TestServer.start();
-		// Bitget: `ping` and `pong` are bare text, not JSON.
+		// Some venues' `ping` and `pong` are bare text, not JSON.
 		const protocol = testProtocol({
 			keepaliveMs: 100,
 			pongTimeoutMs: 1000,
@@ -791,7 +791,7 @@ describe('ReconnectingSocket across venues', () => {
 
 	it("answers the server's own pings at once and keeps them from listeners", async () => {
 		const server = await TestServer.start();
-		// AscendEX: {"m":"ping","hp":3} must be answered with {"op":"pong"}.
+		// A venue that pings: {"m":"ping","hp":3} must be answered with {"op":"pong"}.
 		const protocol = testProtocol({
 			serverPing: (msg) => (field(msg, 'm') === 'ping' ? JSON.stringify({ op: 'pong' }) : null)
 		});
@@ -816,7 +816,7 @@ describe('ReconnectingSocket across venues', () => {
 		const server = await TestServer.start();
 		let calls = 0;
 		let failNext = false;
-		// AscendEX: the account group in the path is learned by a REST call before connecting.
+		// A venue may put something learned by a REST call (an account group) in the path.
 		const url = async (): Promise<string> => {
 			calls++;
 			await sleep(5);
@@ -862,7 +862,7 @@ describe('ReconnectingSocket across venues', () => {
 	});
 
 	describe('request', () => {
-		// Replies echo the request's id, like AscendEX's `req`.
+		// Replies echo the request's id.
 		const requestProtocol = (overrides: Partial<SocketProtocol> = {}) =>
 			testProtocol({
 				replyId: (msg) => {

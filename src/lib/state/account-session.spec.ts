@@ -38,7 +38,7 @@ class ScriptedVenue {
 
 	adapter(): ExchangeAdapter {
 		return {
-			venue: 'bitmart',
+			venue: 'demo',
 			endpoints: { rest: 'http://127.0.0.1:1', publicWs: 'ws://127.0.0.1:1', privateWs: '' },
 			serverTime: () => this.clockAnswer,
 			instruments: async () => [],
@@ -85,7 +85,7 @@ async function session(venue: ScriptedVenue) {
 	const identity = {
 		id: 'acc-1',
 		label: 'Main',
-		venue: 'bitmart' as const,
+		venue: 'demo' as const,
 		presetId: 'custom',
 		endpoints: {
 			rest: 'http://127.0.0.1:1',

@@ -1,6 +1,6 @@
 import { compareDecimals, isDecimalString } from '$lib/domain/decimal';
 import { marketStreams, type MarketStreamPool } from '$lib/exchanges/market-stream-pool';
-import { createAdapter } from '$lib/exchanges/registry';
+import { createAdapter, sizeRulesOf } from '$lib/exchanges/registry';
 import type {
 	AccountCredentials,
 	AccountEvent,
@@ -18,7 +18,7 @@ import type {
 	PositionSide,
 	VenueId
 } from '$lib/exchanges/types';
-import { describeClose, planClose, type ClosePlan } from '$lib/domain/close-planner';
+import { describeClose, planClose, sizeText, type ClosePlan } from '$lib/domain/close-planner';
 import type { CloseResult, CloseTarget, OrderGate } from './order-gate';
 
 export interface AccountIdentity {
@@ -44,7 +44,14 @@ export type AdapterFactory = typeof createAdapter;
 
 /** What a close would send, planned from the live position. */
 export type ClosePreview =
-	| { ok: true; plan: ClosePlan; sentence: string; position: Position }
+	| {
+			ok: true;
+			plan: ClosePlan;
+			sentence: string;
+			position: Position;
+			/** The position's size in the venue's unit: "12 contracts", "0.5 BTC". */
+			positionSize: string;
+	  }
 	| { ok: false; reason: string };
 
 /**
@@ -225,10 +232,16 @@ export class AccountSession {
 		const instrument = this.#instruments[symbol];
 		if (!instrument)
 			return { ok: false, reason: `Contract details for ${symbol} are not loaded yet.` };
-		const planned = planClose({ position, instrument, fraction });
+		const rules = sizeRulesOf(this.identity.venue);
+		const planned = planClose({ position, instrument, fraction, rules });
 		if (!planned.ok) return planned;
-		const sentence = describeClose(planned.order, { accountLabel: this.identity.label });
-		return { ok: true, plan: planned.order, sentence, position };
+		const sentence = describeClose(planned.order, {
+			accountLabel: this.identity.label,
+			rules,
+			base: instrument.base
+		});
+		const positionSize = sizeText(position.size, rules, instrument.base);
+		return { ok: true, plan: planned.order, sentence, position, positionSize };
 	}
 
 	/** Sends exactly the confirmed order through the gate, which re-checks it against live state. */
@@ -263,6 +276,7 @@ export class AccountSession {
 			livePosition: (symbol, side) =>
 				this.#positions.find((p) => p.symbol === symbol && p.side === side),
 			instrument: (symbol) => this.#instruments[symbol],
+			sizeRules: sizeRulesOf(this.identity.venue),
 			probe: () =>
 				this.#stream ? this.#stream.probe() : Promise.resolve('the account is not connected'),
 			settled: () => this.#refreshSoon()

@@ -1,4 +1,4 @@
-import { venueName } from '$lib/exchanges/registry';
+import { sizeRulesOf, venueName } from '$lib/exchanges/registry';
 import type { Position } from '$lib/exchanges/types';
 import type { AccountSession } from './account-session.svelte';
 import { positionKey, type PositionLock } from './order-gate';
@@ -44,6 +44,7 @@ export function positionCards(
 			raw: p,
 			view: positionView(p, {
 				accountLabel: s.identity.label,
+				sizeUnit: sizeRulesOf(s.identity.venue).unit,
 				instrument: s.instruments[p.symbol],
 				mark: s.marks[p.symbol],
 				funding: s.funding[p.symbol],

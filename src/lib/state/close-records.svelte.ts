@@ -1,6 +1,7 @@
 import { listRecentCloses } from '$lib/db/closes-repo';
 import type { PerchDatabase } from '$lib/db/open';
 import { describeClose } from '$lib/domain/close-planner';
+import { sizeRulesOf } from '$lib/exchanges/registry';
 import type { OrderGate, PositionLock } from './order-gate';
 import type { AccountMetaView, CloseAuditView, CloseFeedback } from './view-models';
 
@@ -78,7 +79,7 @@ export class CloseRecords {
 						marginMode: r.request.marginMode ?? 'cross',
 						positionSide: r.request.positionSide
 					},
-					{ accountLabel }
+					{ accountLabel, rules: sizeRulesOf(r.request.venue) }
 				),
 				request: JSON.stringify({ clientOrderId: r.id, ...r.request }),
 				state: r.state,

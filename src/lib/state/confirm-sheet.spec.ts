@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { describeClose, planClose, type ClosePlan } from '$lib/domain/close-planner';
+import { describeClose, planClose, sizeText, type ClosePlan } from '$lib/domain/close-planner';
+import { CONTRACT_RULES } from '$lib/testing/fixtures';
 import type { Instrument, Order, Position, PositionSide } from '$lib/exchanges/types';
 import type { AccountSession, ClosePreview } from './account-session.svelte';
 import { sheetFor, type PendingAction, type SheetSource } from './confirm-sheet';
 import { positionKey } from './order-gate';
 
 const INSTRUMENT = {
-	venue: 'bitmart',
+	venue: 'demo',
 	symbol: 'BTCUSDT',
 	base: 'BTC',
 	quote: 'USDT',
@@ -45,10 +46,21 @@ class LiveAccount implements SheetSource {
 	previewClose(_id: string, symbol: string, side: PositionSide, fraction: number): ClosePreview {
 		const p = this.positions.find((x) => x.symbol === symbol && x.side === side);
 		if (!p) return { ok: false, reason: `The ${symbol} ${side} position is no longer open.` };
-		const planned = planClose({ position: p, instrument: INSTRUMENT, fraction });
+		const planned = planClose({
+			position: p,
+			instrument: INSTRUMENT,
+			fraction,
+			rules: CONTRACT_RULES
+		});
 		if (!planned.ok) return planned;
-		const sentence = describeClose(planned.order, { accountLabel: 'Main' });
-		return { ok: true, plan: planned.order, sentence, position: p };
+		const sentence = describeClose(planned.order, { accountLabel: 'Main', rules: CONTRACT_RULES });
+		return {
+			ok: true,
+			plan: planned.order,
+			sentence,
+			position: p,
+			positionSize: sizeText(p.size, CONTRACT_RULES, 'BTC')
+		};
 	}
 	previewCloseAll(ids: string[]) {
 		return this.positions.map((p) => ({

@@ -59,9 +59,9 @@ function closeSheet(
 			run: async () => undefined
 		};
 	}
-	const { plan, position } = preview;
+	const { plan, position, positionSize } = preview;
 	const details = [
-		`Position now: ${position.size} contracts ${position.side}, ${position.marginMode}, ${position.positionMode} mode`
+		`Position now: ${positionSize} ${position.side}, ${position.marginMode}, ${position.positionMode} mode`
 	];
 	if (p.override) {
 		details.push(

@@ -13,7 +13,12 @@ import {
 	type Position,
 	type SubmitOptions
 } from '$lib/exchanges/types';
-import { instrument as makeInstrument, order as makeOrder, position } from '$lib/testing/fixtures';
+import {
+	CONTRACT_RULES,
+	instrument as makeInstrument,
+	order as makeOrder,
+	position
+} from '$lib/testing/fixtures';
 import { OrderGate, positionKey, type CloseTarget } from './order-gate';
 
 const instrument = makeInstrument();
@@ -29,7 +34,7 @@ function order(clientOrderId: string, status: Order['status'], over: Partial<Ord
 }
 
 function plan(p: Position, fraction: number): ClosePlan {
-	const planned = planClose({ position: p, instrument, fraction });
+	const planned = planClose({ position: p, instrument, fraction, rules: CONTRACT_RULES });
 	if (!planned.ok) throw new Error(planned.reason);
 	return planned.order;
 }
@@ -57,7 +62,7 @@ class FakeVenue {
 
 	adapter(): ExchangeAdapter {
 		return {
-			venue: 'bitmart',
+			venue: 'demo',
 			acceptanceWindowMs: WINDOW_MS,
 			serverNow: () => this.serverNow,
 			serverTime: async () => {
@@ -98,6 +103,7 @@ function target(venue: FakeVenue, account: Account, adapter = venue.adapter()): 
 		livePosition: (symbol, side) =>
 			account.positions.find((p) => p.symbol === symbol && p.side === side),
 		instrument: (symbol) => (symbol === instrument.symbol ? instrument : undefined),
+		sizeRules: CONTRACT_RULES,
 		probe: async () => account.probe,
 		settled: () => account.settled++
 	};

@@ -9,7 +9,12 @@ import {
 } from '$lib/db/closes-repo';
 import type { PerchDatabase } from '$lib/db/open';
 import type { CloseRecord } from '$lib/db/schema';
-import { describeClose, planClose, type ClosePlan } from '$lib/domain/close-planner';
+import {
+	describeClose,
+	planClose,
+	type ClosePlan,
+	type SizeRules
+} from '$lib/domain/close-planner';
 import {
 	ExchangeError,
 	type AccountCredentials,
@@ -44,6 +49,8 @@ export interface CloseTarget {
 	/** The position as the session holds it right now; undefined when it is gone. */
 	livePosition(symbol: string, side: PositionSide): Position | undefined;
 	instrument(symbol: string): Instrument | undefined;
+	/** How the account's venue counts and rounds sizes (from the venue registry). */
+	sizeRules: SizeRules;
 	/** Null when the private stream answers right now, otherwise the reason it does not. */
 	probe(): Promise<string | null>;
 	/** An intent of this account reached a final state: its positions and balances moved. */
@@ -288,7 +295,12 @@ export class OrderGate {
 			return `The ${plan.symbol} ${plan.positionSide} position is no longer open; nothing was sent.`;
 		const instrument = target.instrument(plan.symbol);
 		if (!instrument) return `No contract details for ${plan.symbol} yet; nothing was sent.`;
-		const planned = planClose({ position: live, instrument, fraction: confirmed.fraction });
+		const planned = planClose({
+			position: live,
+			instrument,
+			fraction: confirmed.fraction,
+			rules: target.sizeRules
+		});
 		if (!planned.ok) return `${planned.reason}; nothing was sent.`;
 		const change = difference(plan, planned.order);
 		if (change) {
@@ -317,7 +329,11 @@ export class OrderGate {
 		}
 		this.#open.set(record.id, record);
 		this.#channel?.post(record.id);
-		const description = describeClose(plan, { accountLabel: target.accountLabel });
+		const description = describeClose(plan, {
+			accountLabel: target.accountLabel,
+			rules: target.sizeRules,
+			base: target.instrument(plan.symbol)?.base
+		});
 		this.#feedback(key, 'info', `Sending: ${description}`);
 		const watch = this.#startWatch(record.id, () => this.#send(target, record, key));
 		return this.#awaitOutcome(watch, record, key);

@@ -17,10 +17,15 @@ export interface PositionView {
 	accountLabel: string;
 	symbol: string;
 	side: 'long' | 'short';
-	/** Contracts, exactly as the exchange reported. */
+	/** In the venue's size unit, exactly as the exchange reported. */
 	size: string;
-	/** size × contract size, exact, with the base asset, e.g. "0.012 BTC". */
-	baseQuantity: string;
+	/** The size's unit as the card shows it: "cont." or the base coin ("BTC"). */
+	sizeUnit: string;
+	/**
+	 * size × contract size, exact, with the base asset, e.g. "0.012 BTC"; null when the size is
+	 * already in the base coin.
+	 */
+	baseQuantity: string | null;
 	entryPrice: string;
 	/** Live mark from the public ticker (falls back to the position feed's mark). */
 	markPrice: string | null;

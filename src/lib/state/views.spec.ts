@@ -21,6 +21,7 @@ describe('positionView', () => {
 	it('computes uPnL, ROE and liquidation distance from the live mark', () => {
 		const v = positionView(pos({}), {
 			accountLabel: 'Main',
+			sizeUnit: 'contracts',
 			instrument: btc,
 			mark: { price: '61500', at: 9000 },
 			funding: {
@@ -35,6 +36,7 @@ describe('positionView', () => {
 		});
 		// qty = 120 × 0.001 = 0.12 BTC; uPnL = (61500 − 60000) × 0.12 = 180; ROE = 180 / 720 = 0.25
 		expect(v.baseQuantity).toBe('0.12 BTC');
+		expect(v.sizeUnit).toBe('cont.');
 		expect(v.unrealizedPnl).toBeCloseTo(180, 9);
 		expect(v.roe).toBeCloseTo(0.25, 9);
 		// (61500 − 54000) / 61500
@@ -45,9 +47,27 @@ describe('positionView', () => {
 		expect(v.key).toBe('a1:BTCUSDT:long');
 	});
 
+	it('shows a base-coin size once, with the coin as its unit', () => {
+		const v = positionView(pos({ size: '0.12' }), {
+			accountLabel: 'Main',
+			sizeUnit: 'base',
+			instrument: { ...btc, contractSize: '1', sizeStep: '0.001' },
+			mark: { price: '61500', at: 9000 },
+			funding: undefined,
+			closing: false,
+			now: 10000
+		});
+		expect(v.size).toBe('0.12');
+		expect(v.sizeUnit).toBe('BTC');
+		expect(v.baseQuantity).toBeNull();
+		// the same 0.12 BTC as the contract case above: (61500 − 60000) × 0.12 = 180
+		expect(v.unrealizedPnl).toBeCloseTo(180, 9);
+	});
+
 	it('mirrors the signs for a short', () => {
 		const v = positionView(pos({ side: 'short', liquidationPrice: '66000' }), {
 			accountLabel: 'Main',
+			sizeUnit: 'contracts',
 			instrument: btc,
 			mark: { price: '61500', at: 0 },
 			funding: undefined,
@@ -64,6 +84,7 @@ describe('positionView', () => {
 	it('shows nothing it cannot vouch for when the mark or contract size is unknown', () => {
 		const v = positionView(pos({ liquidationPrice: '0' }), {
 			accountLabel: 'Main',
+			sizeUnit: 'contracts',
 			instrument: undefined,
 			mark: undefined,
 			funding: undefined,

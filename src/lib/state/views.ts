@@ -12,6 +12,8 @@ import type { BalanceView, OrderView, PositionView } from './view-models';
 
 export interface PositionContext {
 	accountLabel: string;
+	/** What the venue's sizes count (see the registry). */
+	sizeUnit: 'contracts' | 'base';
 	instrument: Instrument | undefined;
 	/** Live mark from the public ticker, with when it arrived. */
 	mark: { price: string; at: number } | undefined;
@@ -45,9 +47,14 @@ export function positionView(p: Position, ctx: PositionContext): PositionView {
 		symbol: p.symbol,
 		side: p.side,
 		size: p.size,
-		baseQuantity: contractSize
-			? `${baseQuantity(p.size, contractSize)} ${ctx.instrument?.base ?? ''}`.trim()
-			: '—',
+		sizeUnit: ctx.sizeUnit === 'base' ? (ctx.instrument?.base ?? '') : 'cont.',
+		// A size already in the base coin needs no second line.
+		baseQuantity:
+			ctx.sizeUnit === 'base'
+				? null
+				: contractSize
+					? `${baseQuantity(p.size, contractSize)} ${ctx.instrument?.base ?? ''}`.trim()
+					: '—',
 		entryPrice: p.entryPrice,
 		markPrice,
 		markAgeMs,

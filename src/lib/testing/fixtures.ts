@@ -6,6 +6,7 @@
  * The defaults agree with each other: a 12-contract long at 60,000 on a 0.001 BTC contract, closed
  * by a filled reduce-only market sell of all 12 at 61,000.
  */
+import type { SizeRules } from '$lib/domain/close-planner';
 import type { Instrument, Order, Position } from '$lib/exchanges/types';
 
 /** A BTCUSDT linear perpetual: 0.001 BTC a contract, 0.1 tick, whole-contract steps. */
@@ -64,3 +65,8 @@ export function order(over: Partial<Order> = {}): Order {
 		...over
 	};
 }
+
+/** A venue sized in whole contracts that rounds a partial close to the nearest step. */
+export const CONTRACT_RULES: SizeRules = { unit: 'contracts', rounding: 'nearest' };
+/** A venue sized in the base coin that rounds a partial close down to the step. */
+export const BASE_RULES: SizeRules = { unit: 'base', rounding: 'down' };

@@ -42,5 +42,6 @@ export const ASCENDEX_VENUE: VenueDescription = {
 	// Net positions only: one per contract.
 	positionModes: ['one-way'],
 	// "order quantity (base asset)": contract size 1.
-	sizeUnit: 'base'
+	sizeUnit: 'base',
+	sizeRounding: 'down'
 };

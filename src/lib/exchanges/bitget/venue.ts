@@ -49,5 +49,6 @@ export const BITGET_VENUE: VenueDescription = {
 	],
 	positionModes: ['hedge', 'one-way'],
 	// "size … Amount (base coin)": contract size 1.
-	sizeUnit: 'base'
+	sizeUnit: 'base',
+	sizeRounding: 'down'
 };

@@ -44,5 +44,6 @@ export const BITMART_VENUE: VenueDescription = {
 		}
 	],
 	positionModes: ['hedge', 'one-way'],
-	sizeUnit: 'contracts'
+	sizeUnit: 'contracts',
+	sizeRounding: 'nearest'
 };

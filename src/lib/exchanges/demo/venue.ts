@@ -24,5 +24,6 @@ export const DEMO_VENUE: VenueDescription = {
 		}
 	],
 	positionModes: ['hedge', 'one-way'],
-	sizeUnit: 'contracts'
+	sizeUnit: 'contracts',
+	sizeRounding: 'nearest'
 };

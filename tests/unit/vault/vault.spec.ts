@@ -6,8 +6,8 @@ import { openPerchDB, type PerchDatabase } from '$lib/db/open';
 import { putSetting } from '$lib/db/settings-repo';
 import { VaultChangedError } from '$lib/db/vault-repo';
 import type { AccountRecord } from '$lib/db/schema';
-import { sealCredentials } from './account-secret';
-import { bytesToBase64 } from './base64';
+import { sealCredentials } from '$lib/vault/account-secret';
+import { bytesToBase64 } from '$lib/vault/base64';
 import {
 	BackupFormatError,
 	CorruptAccountError,
@@ -18,9 +18,9 @@ import {
 	VaultLockedError,
 	VaultNotInitializedError,
 	WrongPassphraseError
-} from './errors';
-import { DEFAULT_ITERATIONS, MAX_ITERATIONS, deriveVaultKey } from './kdf';
-import { Vault, type NewAccount, type UnlockedAccount } from './vault';
+} from '$lib/vault/errors';
+import { DEFAULT_ITERATIONS, MAX_ITERATIONS, deriveVaultKey } from '$lib/vault/kdf';
+import { Vault, type NewAccount, type UnlockedAccount } from '$lib/vault/vault';
 
 // Backup files are edited freely in the bad-file cases.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

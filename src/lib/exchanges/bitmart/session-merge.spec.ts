@@ -7,8 +7,8 @@ import type {
 	ExchangeAdapter,
 	Position
 } from '$lib/exchanges/types';
-import { AccountSession } from './account-session.svelte';
-import type { OrderGate } from './order-gate';
+import { AccountSession } from '$lib/state/account-session.svelte';
+import type { OrderGate } from '$lib/state/order-gate';
 
 /**
  * The session's merge of private pushes onto the REST snapshot. The venue is scripted: the test

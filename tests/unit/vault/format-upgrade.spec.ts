@@ -12,12 +12,12 @@ import { describe, expect, it } from 'vitest';
 import { dumpDatabase } from '$lib/db/dump';
 import { openPerchDB, type PerchDatabase } from '$lib/db/open';
 import type { AccountRecord, VaultMeta } from '$lib/db/schema';
-import { accountContext } from './account-secret';
-import { base64ToBytes } from './base64';
-import { decryptJson } from './crypto';
-import { CorruptAccountError } from './errors';
-import { deriveVaultKey } from './kdf';
-import { Vault, type UnlockedAccount } from './vault';
+import { accountContext } from '$lib/vault/account-secret';
+import { base64ToBytes } from '$lib/vault/base64';
+import { decryptJson } from '$lib/vault/crypto';
+import { CorruptAccountError } from '$lib/vault/errors';
+import { deriveVaultKey } from '$lib/vault/kdf';
+import { Vault, type UnlockedAccount } from '$lib/vault/vault';
 
 const FILE = readFileSync(new URL('./fixtures/backup-format1.json', import.meta.url), 'utf8');
 const PASSPHRASE = 'orange-kettle-42';

@@ -7,9 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import type { BookMessage, WireLevel } from '$lib/exchanges/types';
 import { BitmartBookSequencer } from '$lib/exchanges/bitmart/book-sequencer';
-import { OrderBook } from './order-book';
-import type { ApplyResult } from './sequencer';
-import { SyntheticDepth, seededRandom } from './synthetic-depth';
+import { OrderBook } from '$lib/book/order-book';
+import type { ApplyResult } from '$lib/book/sequencer';
+import { SyntheticDepth, seededRandom } from '$lib/book/synthetic-depth';
 
 /** The venue's rules written the obvious way: a Map per side, price text → level, sorted when read. */
 interface RefLevel {

@@ -44,7 +44,7 @@ vi.mock('$lib/exchanges/registry', async () => {
 	};
 });
 
-const { MarketSession } = await import('./market.svelte');
+const { MarketSession } = await import('$lib/state/market.svelte');
 const { createFrameScheduler } = await import('$lib/render/frame');
 
 function book(kind: BookMessage['kind'], version: number, bid: string, ask: string): BookMessage {
