@@ -52,6 +52,7 @@ export const BG = {
 		'The order type for unilateral position must also be the unilateral position type.'
 	),
 	priceScale: e('41103', 'param price scale error error'),
+	// Code unverified: no source we have names the refusal to switch modes with positions open.
 	modeLocked: e('40920', 'Position or order exists, the position mode cannot be switched'),
 	empty: (name: string) => e('40019', `Parameter ${name} cannot be empty`),
 	invalid: (name: string, value: unknown) =>
