@@ -18,10 +18,12 @@
  *   acct.positions(); server.sim.ordersSubmitted(apiKey); server.sim.book('BTCUSDT');
  *   server.sim.setMarkPrice('BTCUSDT', '65000');
  *   A `demo: true` key only works with the `paptrading: 1` header (REST) and on the demo WS
- *   port; a live key with that header, or a demo key without it, answers 40099.
+ *   port; a live key with that header, or a demo key without it, answers 40099. On the wrong WS
+ *   host a key is unknown there: login answers 30011.
  *
  * Faults (`server.sim.faults`)
  *   corruptNextChecksum(symbol)  the next `books` update of that symbol carries a wrong checksum
+ *                                (the book itself stays right: a resubscribe heals it)
  *   holdNext(path, ms)           the next REST request whose path contains `path` waits `ms` first
  *   dropNextResponse(path)       processed, but the answer is lost (socket destroyed)
  *   rejectNext(path, code)       the next such request fails with that Bitget code
@@ -233,6 +235,8 @@ export class BitgetSimExchange {
 	readonly #sessions = new Set<BitgetSession>();
 	readonly #books = new Map<string, BooksChannel>();
 	readonly #topBooks = new Map<string, number>();
+	/** Symbols whose next `books` update carries a wrong checksum (corruptNextChecksum). */
+	readonly #corrupt = new Set<string>();
 	readonly #metas = new Map<string, OrderMeta>();
 	readonly #posIds = new WeakMap<SimPosition, string>();
 	readonly #fault = new FaultState();
@@ -738,6 +742,9 @@ export class BitgetSimExchange {
 			const symbol = market.instrument.symbol;
 			if (this.listened('books', symbol)) {
 				const update = this.booksChannel(market).update(now);
+				if (update && this.#corrupt.delete(symbol)) {
+					update.checksum = (update.checksum ^ 0x5a5a5a5a) | 0;
+				}
 				if (update) this.broadcast('books', symbol, 'update', () => [update]);
 			} else {
 				// Nobody holds this book: the next subscriber starts from a fresh snapshot.
@@ -879,7 +886,8 @@ export class BitgetSimExchange {
 		const fault = this.#fault;
 		return {
 			corruptNextChecksum: (symbol) => {
-				this.booksChannel(this.market(symbol)).corruptNext = true;
+				this.market(symbol);
+				this.#corrupt.add(symbol);
 			},
 			holdNext: (pathContains, ms) => fault.holdNext(pathContains, ms),
 			heldRequests: () => [...fault.held].map((r) => ({ ...r, params: { ...r.params } })),
@@ -914,6 +922,7 @@ export class BitgetSimExchange {
 				fault.disarm();
 				this.#rejects.length = 0;
 				this.#flashFailures.length = 0;
+				this.#corrupt.clear();
 			}
 		};
 	}

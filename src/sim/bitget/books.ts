@@ -25,8 +25,6 @@ export class BooksChannel {
 	#asks = new Map<number, string>();
 	#seq: number;
 	#started = false;
-	/** The corruptNextChecksum fault: the next update carries a wrong checksum. */
-	corruptNext = false;
 
 	constructor(market: SymbolMarket, seq: number) {
 		this.market = market;
@@ -52,12 +50,7 @@ export class BooksChannel {
 		if (bids.length === 0 && asks.length === 0) return undefined;
 		this.#seq++;
 		const view = this.view();
-		let checksum = bookChecksum(view.bids, view.asks);
-		if (this.corruptNext) {
-			this.corruptNext = false;
-			checksum = (checksum ^ 0x5a5a5a5a) | 0;
-		}
-		return this.frame(bids, asks, now, checksum);
+		return this.frame(bids, asks, now, bookChecksum(view.bids, view.asks));
 	}
 
 	private frame(

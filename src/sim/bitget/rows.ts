@@ -54,7 +54,7 @@ export function metaFromCore(account: SimAccount, order: SimOrder): OrderMeta {
 		side,
 		tradeSide: closing ? 'close' : 'open',
 		reduceOnly: !hedge && closing,
-		force: order.type === 'market' ? 'gtc' : 'gtc',
+		force: 'gtc',
 		presetStopSurplusPrice: '',
 		presetStopLossPrice: ''
 	};
