@@ -36,6 +36,9 @@
  *
  * Quiet by default: private channels push only when the account changes; public channels push
  * when the market moves (books every 200 ms at most, ticker once a second, trades as they happen).
+ * `timing: { marketTickMs: 0 }` keeps the market still, so nothing is pushed at all until a test
+ * trades or calls setMarkPrice. Other timing knobs: booksPushMs, tickerPushMs, pingTimeoutMs (2 min),
+ * forceCloseMs (24 h), maxMessagesPerSecond (10), maxSubscribesPerHour (240), maxChannels (1000).
  */
 import {
 	money,
@@ -78,6 +81,7 @@ import {
 } from './ws-session';
 
 export interface BitgetTiming extends BitgetSessionLimits {
+	/** One random-walk step of every market; 0: the market only moves by trades and setMarkPrice. */
 	marketTickMs: number;
 	/** Ticker pushes at most this often, and only when something in it changed. */
 	tickerPushMs: number;
@@ -251,7 +255,7 @@ export class BitgetSimExchange {
 	#timers: ReturnType<typeof setInterval>[] = [];
 	#running = false;
 	#nextId: number;
-	#lastTicker = new Map<string, string>();
+	readonly #tickerSent = new WeakMap<BitgetSession, Map<string, string>>();
 
 	constructor(opts: BitgetSimOptions = {}) {
 		this.now = opts.now ?? (() => Date.now());
@@ -447,11 +451,14 @@ export class BitgetSimExchange {
 		if (this.#running) return;
 		this.#running = true;
 		const t = this.timing;
+		// A 0 interval switches that timer off (marketTickMs 0: a market that never moves by itself).
 		this.#timers = [
-			setInterval(() => this.marketTick(), t.marketTickMs),
-			setInterval(() => this.pushTickers(), t.tickerPushMs),
-			setInterval(() => this.pushBooks(), t.booksPushMs)
-		];
+			[() => this.marketTick(), t.marketTickMs] as const,
+			[() => this.pushTickers(), t.tickerPushMs] as const,
+			[() => this.pushBooks(), t.booksPushMs] as const
+		]
+			.filter(([, ms]) => ms > 0)
+			.map(([fn, ms]) => setInterval(fn, ms));
 	}
 
 	stop(): void {
@@ -727,12 +734,31 @@ export class BitgetSimExchange {
 
 	private pushTicker(market: SymbolMarket, force: boolean): void {
 		const symbol = market.instrument.symbol;
-		if (!this.listened('ticker', symbol)) return;
-		const row = tickerRow(market, true, this.now());
-		const fingerprint = JSON.stringify({ ...row, ts: '' });
-		if (!force && this.#lastTicker.get(symbol) === fingerprint) return;
-		this.#lastTicker.set(symbol, fingerprint);
-		this.broadcast('ticker', symbol, 'snapshot', () => [row]);
+		const key = channelKey({ instType: 'USDT-FUTURES', channel: 'ticker', instId: symbol });
+		let row: ReturnType<typeof tickerRow> | undefined;
+		let fingerprint = '';
+		for (const session of this.#sessions) {
+			const arg = session.channels.get(key);
+			if (!arg) continue;
+			if (!row) {
+				row = tickerRow(market, true, this.now());
+				fingerprint = JSON.stringify({ ...row, ts: '' });
+			}
+			// Each subscriber is told only what changed since what it was last sent.
+			const sent = this.tickerSent(session);
+			if (!force && sent.get(symbol) === fingerprint) continue;
+			sent.set(symbol, fingerprint);
+			session.push({ action: 'snapshot', arg, data: [row], ts: this.now() });
+		}
+	}
+
+	private tickerSent(session: BitgetSession): Map<string, string> {
+		let sent = this.#tickerSent.get(session);
+		if (!sent) {
+			sent = new Map();
+			this.#tickerSent.set(session, sent);
+		}
+		return sent;
 	}
 
 	private pushBooks(): void {
@@ -848,8 +874,14 @@ export class BitgetSimExchange {
 			after: () => {
 				const now = this.now();
 				let data: unknown[];
-				if (arg.channel === 'ticker') data = [tickerRow(market, true, now)];
-				else if (arg.channel === 'books') data = [this.booksChannel(market).snapshot(now)];
+				if (arg.channel === 'ticker') {
+					const row = tickerRow(market, true, now);
+					this.tickerSent(session).set(
+						market.instrument.symbol,
+						JSON.stringify({ ...row, ts: '' })
+					);
+					data = [row];
+				} else if (arg.channel === 'books') data = [this.booksChannel(market).snapshot(now)];
 				else if (arg.channel === 'trade') {
 					const c = contractOf(market);
 					data = market.trades

@@ -227,6 +227,31 @@ describe('public channels and CORS', () => {
 		expect(await ws.next((m) => m.event === 'unsubscribe')).toEqual({ event: 'unsubscribe', arg });
 	});
 
+	it('with marketTickMs 0 stays silent until a test moves the price', async () => {
+		const still = await startBitgetSimServer({ seed: 4, timing: { marketTickMs: 0 } });
+		try {
+			const ws = await open(still.endpoints.publicWs);
+			ws.send({
+				op: 'subscribe',
+				args: [
+					{ instType: PT, channel: 'ticker', instId: 'SOLUSDT' },
+					{ instType: PT, channel: 'books', instId: 'SOLUSDT' }
+				]
+			});
+			await ws.next(
+				(m) => m.action === 'snapshot' && (m.arg as { channel: string }).channel === 'books'
+			);
+			expect(await ws.quiet((m) => 'action' in m, 1500)).toBe(true);
+			still.sim.setMarkPrice('SOLUSDT', '150.000');
+			const ticker = await ws.next((m) => (m.arg as { channel: string })?.channel === 'ticker');
+			expect((ticker.data as Array<{ markPrice: string }>)[0].markPrice).toBe('150.000');
+			const books = await ws.next((m) => m.action === 'update');
+			expect((books.data as Array<{ bids: unknown[] }>)[0].bids.length).toBeGreaterThan(0);
+		} finally {
+			await still.close();
+		}
+	});
+
 	it('answers the CORS preflight for the ACCESS-* and paptrading headers', async () => {
 		const res = await fetch(`${server.url}/api/v2/mix/order/place-order`, {
 			method: 'OPTIONS',
