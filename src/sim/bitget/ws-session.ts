@@ -216,8 +216,9 @@ export class BitgetSession implements SocketHandle {
 				this.error(WS_ERRORS.paramError, 'Param error', { op, arg: raw });
 				continue;
 			}
-			if (op === 'subscribe') this.subscribe(arg);
-			else {
+			if (op === 'subscribe') {
+				if (!this.subscribe(arg)) return;
+			} else {
 				const key = channelKey(arg);
 				this.channels.delete(key);
 				this.#host.unsubscribe(this, key);
@@ -226,21 +227,24 @@ export class BitgetSession implements SocketHandle {
 		}
 	}
 
-	private subscribe(arg: ChannelArg): void {
+	/** False when the connection is being closed for it (nothing more is handled). */
+	private subscribe(arg: ChannelArg): boolean {
 		const key = channelKey(arg);
 		if (!this.channels.has(key) && this.channels.size >= this.#host.limits.maxChannels) {
 			this.error(WS_ERRORS.overLimit, 'Channel limit exceeded', { op: 'subscribe', arg });
-			this.terminate(1008, 'channel limit exceeded');
-			return;
+			// The error goes out first, then the connection closes (notes: 30007 closes it).
+			void this.flushed().then(() => this.terminate(1008, 'channel limit exceeded'));
+			return false;
 		}
 		const result = this.#host.subscribe(this, arg);
 		if ('code' in result) {
 			this.error(result.code, result.msg, { op: 'subscribe', arg });
-			return;
+			return true;
 		}
 		this.channels.set(key, arg);
 		this.push({ event: 'subscribe', arg });
 		result.after?.();
+		return true;
 	}
 
 	private async login(args: unknown): Promise<void> {

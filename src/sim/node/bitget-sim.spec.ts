@@ -404,6 +404,46 @@ describe('WebSocket', () => {
 		expect(closed.code).toBe(1008);
 	});
 
+	it('enforces the subscription limits: 4096-byte args, subscribes per hour, channels', async () => {
+		const tight = await startBitgetSimServer({
+			seed: 5,
+			timing: { maxSubscribesPerHour: 2, maxChannels: 2, marketTickMs: 0 }
+		});
+		try {
+			const big = await TestSocket.open(tight.endpoints.publicWs);
+			sockets.push(big);
+			const many = Array.from({ length: 80 }, (_, i) => ({
+				instType: 'USDT-FUTURES',
+				channel: 'ticker',
+				instId: `SYMBOL${i}USDT`
+			}));
+			big.send({ op: 'subscribe', args: many });
+			expect(await big.next((m) => m.event === 'error')).toMatchObject({ code: 30016 });
+
+			const ws = await TestSocket.open(tight.endpoints.publicWs);
+			sockets.push(ws);
+			const arg = (instId: string) => ({ instType: 'USDT-FUTURES', channel: 'ticker', instId });
+			ws.send({ op: 'subscribe', args: [arg('BTCUSDT'), arg('ETHUSDT')] });
+			await ws.next(
+				(m) => m.event === 'subscribe' && (m.arg as { instId: string }).instId === 'ETHUSDT'
+			);
+			ws.send({ op: 'subscribe', args: [arg('SOLUSDT')] });
+			expect(await ws.next((m) => m.event === 'error')).toMatchObject({ code: 30007 });
+			expect((await ws.closed).code).toBe(1008);
+
+			const hourly = await TestSocket.open(tight.endpoints.publicWs);
+			sockets.push(hourly);
+			hourly.send({ op: 'subscribe', args: [arg('BTCUSDT')] });
+			hourly.send({ op: 'unsubscribe', args: [arg('BTCUSDT')] });
+			hourly.send({ op: 'subscribe', args: [arg('BTCUSDT')] });
+			hourly.send({ op: 'unsubscribe', args: [arg('BTCUSDT')] });
+			hourly.send({ op: 'subscribe', args: [arg('BTCUSDT')] });
+			expect(await hourly.next((m) => m.event === 'error')).toMatchObject({ code: 30006 });
+		} finally {
+			await tight.close();
+		}
+	});
+
 	it('server-forced reconnect closes every socket cleanly', async () => {
 		const ws = await open(server.endpoints.publicWs);
 		server.sim.faults.forceDisconnect();
