@@ -22,10 +22,41 @@ export function createInPageTransport(sim: SimExchange): {
 	fetch: typeof fetch;
 	socketFactory: SocketFactory;
 } {
+	return createInPageTransportFor({
+		handleRest: (req) => sim.handleRest(req),
+		openSocket: (url, send, close) => {
+			const kind =
+				url.pathname === '/api' ? 'public' : url.pathname === '/user' ? 'private' : undefined;
+			return kind && sim.openSocket(kind, send, close);
+		}
+	});
+}
+
+/** What the in-page transport needs from a simulator of any venue. */
+export interface InPageBackend {
+	handleRest(req: {
+		method: string;
+		path: string;
+		query: string;
+		headers: Record<string, string>;
+		body: string;
+	}): Promise<{ status: number; headers: Record<string, string>; body: string; dropped?: boolean }>;
+	/** A session for a socket to this URL, or undefined when nothing listens there. */
+	openSocket(
+		url: URL,
+		send: (frame: string | Uint8Array) => void,
+		close: (code: number, reason: string) => void
+	): SocketHandle | undefined;
+}
+
+export function createInPageTransportFor(backend: InPageBackend): {
+	fetch: typeof fetch;
+	socketFactory: SocketFactory;
+} {
 	return {
 		fetch: (input, init) =>
-			abortable(() => inPageFetch(sim, new Request(input, init)), init?.signal),
-		socketFactory: (url) => new InPageSocket(sim, url)
+			abortable(() => inPageFetch(backend, new Request(input, init)), init?.signal),
+		socketFactory: (url) => new InPageSocket(backend, url)
 	};
 }
 
@@ -60,7 +91,7 @@ function abortable(
 
 const SIMPLE_HEADERS = new Set(['accept', 'accept-language', 'content-language', 'content-type']);
 
-async function inPageFetch(sim: SimExchange, request: Request): Promise<Response> {
+async function inPageFetch(sim: InPageBackend, request: Request): Promise<Response> {
 	const url = new URL(request.url);
 	const headers: Record<string, string> = {};
 	request.headers.forEach((value, name) => {
@@ -121,20 +152,18 @@ class InPageSocket implements SocketLike {
 	#readyState = CONNECTING;
 	#handle: SocketHandle | undefined;
 
-	constructor(sim: SimExchange, url: string) {
-		const path = new URL(url).pathname;
-		const kind = path === '/api' ? 'public' : path === '/user' ? 'private' : undefined;
+	constructor(backend: InPageBackend, url: string) {
 		setTimeout(() => {
 			if (this.#readyState !== CONNECTING) return;
-			if (!kind) {
-				this.fail();
-				return;
-			}
-			this.#handle = sim.openSocket(
-				kind,
+			this.#handle = backend.openSocket(
+				new URL(url),
 				(frame) => setTimeout(() => this.deliver(frame), 0),
 				(code, reason) => setTimeout(() => this.serverClosed(code, reason), 0)
 			);
+			if (!this.#handle) {
+				this.fail();
+				return;
+			}
 			this.#readyState = OPEN;
 			this.onopen?.({ type: 'open' });
 		}, 0);
