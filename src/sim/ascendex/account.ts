@@ -63,6 +63,30 @@ export interface FundingPayment {
 	paymentInUSDT: string;
 }
 
+/** One row of the balance history (data/v1/futures/balance/history), USDT only. */
+export type JournalEntry =
+	| {
+			kind: 'balance';
+			sn: number;
+			transactTime: number;
+			eventType: 'deposit' | 'withdrawal' | 'Fundingpayment';
+			deltaQty: number;
+			curBalance: number;
+	  }
+	| {
+			kind: 'order';
+			sn: number;
+			transactTime: number;
+			orderId: string;
+			orderType: 'Market' | 'Limit';
+			side: 'Buy' | 'Sell';
+			trade: number;
+			fee: number;
+			/** Wallet balance after the trade delta, then after the fee. */
+			afterTrade: number;
+			curBalance: number;
+	  };
+
 export interface PlaceOrderArgs {
 	id?: unknown;
 	time?: unknown;
@@ -103,6 +127,7 @@ export class AscendexAccount {
 	readonly allowedIps: string[];
 	readonly tradePermission: boolean;
 	readonly fundingPayments: FundingPayment[] = [];
+	readonly journal: JournalEntry[] = [];
 	readonly #contracts: Map<string, AscendexContract>;
 	readonly #meta = new Map<string, OrderMeta>();
 	readonly #byServerId = new Map<string, string>();
@@ -110,6 +135,7 @@ export class AscendexAccount {
 	readonly #random: () => number;
 	#sn: number;
 	#seqNum = 1;
+	#journalSn: number;
 	#placing: OrderMeta | undefined;
 	#touched: Set<string> | undefined;
 
@@ -133,6 +159,7 @@ export class AscendexAccount {
 		this.#contracts = contracts;
 		this.#random = random;
 		this.#sn = 1000 + Math.floor(random() * 100_000);
+		this.#journalSn = 100_000 + Math.floor(random() * 100_000);
 		// The core account signs nothing here (AscendEX verification lives in signing.ts); its
 		// memo and HMAC key are unused.
 		this.core = new SimAccount(
@@ -148,6 +175,7 @@ export class AscendexAccount {
 			now
 		);
 		this.core.onEvent((event) => this.onCoreEvent(event));
+		this.journalBalance(now, 'deposit', this.wallet());
 	}
 
 	get sn(): number {
@@ -206,8 +234,16 @@ export class AscendexAccount {
 		);
 	}
 
-	setBalance(amount: string): void {
+	setBalance(amount: string, now: number): void {
+		const before = this.wallet();
 		this.batch(() => this.core.setBalance('USDT', amount));
+		const delta = this.wallet() - before;
+		if (delta !== 0) this.journalBalance(now, delta > 0 ? 'deposit' : 'withdrawal', delta);
+	}
+
+	/** Collateral balance: the core's free USDT plus the margin its positions hold. */
+	wallet(): number {
+		return (this.core.free.get('USDT') ?? 0) + this.core.positionMarginTotal();
 	}
 
 	/** The signed position of a symbol in lots (0 if flat). */
@@ -385,6 +421,7 @@ export class AscendexAccount {
 			this.core.addLedger(time, 'Funding Fee', amount, symbol);
 			this.#touched?.add(symbol);
 		});
+		this.journalBalance(time, 'Fundingpayment', amount);
 	}
 
 	nextSn(): number {
@@ -418,7 +455,10 @@ export class AscendexAccount {
 				this.#meta.set(event.order.orderId, meta);
 				this.#byServerId.set(meta.orderId, event.order.orderId);
 			}
-			if (event.fill) this.noteFill(meta, event.fill);
+			if (event.fill) {
+				this.noteFill(meta, event.fill);
+				this.journalFill(meta, event.fill);
+			}
 			meta.status = statusOf(event.action, event.order);
 			this.#touched?.add(event.order.symbol);
 			this.emit({ kind: 'order', meta, order: event.order, sn: this.nextSn() });
@@ -429,6 +469,38 @@ export class AscendexAccount {
 			// A change outside `batch` (none today): still tell the sockets.
 			this.emit({ kind: 'account', symbols: new Set(), sn: this.nextSn() });
 		}
+	}
+
+	private journalBalance(
+		time: number,
+		eventType: 'deposit' | 'withdrawal' | 'Fundingpayment',
+		deltaQty: number
+	): void {
+		this.journal.push({
+			kind: 'balance',
+			sn: ++this.#journalSn,
+			transactTime: time,
+			eventType,
+			deltaQty,
+			curBalance: this.wallet()
+		});
+	}
+
+	/** A fill's realized PnL and fee; the core books both before it reports the fill. */
+	private journalFill(meta: OrderMeta, fill: SimFill): void {
+		const balance = this.wallet();
+		this.journal.push({
+			kind: 'order',
+			sn: ++this.#journalSn,
+			transactTime: fill.time,
+			orderId: meta.orderId,
+			orderType: meta.orderType,
+			side: meta.side,
+			trade: fill.realised,
+			fee: -fill.fee,
+			afterTrade: balance + fill.fee,
+			curBalance: balance
+		});
 	}
 
 	private noteFill(meta: OrderMeta, fill: SimFill): void {

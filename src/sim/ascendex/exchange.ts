@@ -259,7 +259,7 @@ export class AscendexSim {
 			seedPosition: (p) => void account.seedPosition(p, this.now()),
 			seedOrder: (o) => order(o, 'limit', o.price),
 			trade: (o) => order(o, 'market'),
-			setBalance: (usdt) => account.setBalance(usdt),
+			setBalance: (usdt) => account.setBalance(usdt, this.now()),
 			setExpireTime: (ms) => {
 				account.expireTime = ms;
 			},

@@ -1,3 +1,4 @@
+import { money } from '../core/accounts';
 import type { MarketEngine } from '../core/market';
 import { lotsToQty, type AscendexAccount, type PlaceOrderArgs } from './account';
 import type { AscendexContract } from './contracts';
@@ -268,6 +269,79 @@ function freeMargin(ctx: PrivateContext) {
 	};
 }
 
+/** Docs: the balance endpoints keep the last 7 days. */
+const BALANCE_KEEP_MS = 7 * 86_400_000;
+
+function balanceSnapshot(ctx: PrivateContext) {
+	const date = ctx.query.get('date') ?? '';
+	const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+	if (!match) fail(ASC_ERRORS.invalidArgument, 'date is YYYY-mm-dd');
+	const balanceTime = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+	if (balanceTime > ctx.now || balanceTime < ctx.now - BALANCE_KEEP_MS - 86_400_000) {
+		fail(ASC_ERRORS.invalidArgument, 'date is outside the last 7 days');
+	}
+	const before = ctx.account.journal.filter((j) => j.transactTime < balanceTime);
+	const last = before.at(-1);
+	return {
+		meta: {
+			ac: 'FUTURES',
+			accountId: ctx.account.accountId,
+			sn: last?.sn ?? (ctx.account.journal[0]?.sn ?? 1) - 1,
+			balanceTime
+		},
+		collateralBalance: [{ asset: 'USDT', totalBalance: money(last?.curBalance ?? 0) }],
+		contractBalance: []
+	};
+}
+
+/** Rows from `sn` on, at most `limit` (≤ 500); continue from the largest sn + 1. */
+function balanceHistory(ctx: PrivateContext) {
+	const sn = Number(ctx.query.get('sn'));
+	if (!Number.isSafeInteger(sn)) fail(ASC_ERRORS.invalidArgument, 'sn is required');
+	const limit = Number(ctx.query.get('limit') ?? 500);
+	if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
+		fail(ASC_ERRORS.invalidArgument, 'limit is 1 to 500');
+	}
+	const rows = ctx.account.journal
+		.filter((j) => j.sn >= sn && j.transactTime >= ctx.now - BALANCE_KEEP_MS)
+		.slice(0, limit);
+	return {
+		meta: { ac: 'FUTURES', accountId: ctx.account.accountId },
+		balance: rows
+			.filter((j) => j.kind === 'balance')
+			.map((j) => ({
+				eventType: j.eventType,
+				sn: j.sn,
+				transactTime: j.transactTime,
+				data: [{ asset: 'USDT', curBalance: money(j.curBalance), deltaQty: money(j.deltaQty) }]
+			})),
+		order: rows
+			.filter((j) => j.kind === 'order')
+			.map((j) => ({
+				orderId: j.orderId,
+				orderType: j.orderType,
+				side: j.side,
+				liquidityInd: 'RemovedLiquidity',
+				sn: j.sn,
+				transactTime: j.transactTime,
+				data: [
+					{
+						asset: 'USDT',
+						curBalance: money(j.afterTrade),
+						dataType: 'trade',
+						deltaQty: money(j.trade)
+					},
+					{
+						asset: 'USDT',
+						curBalance: money(j.curBalance),
+						dataType: 'fee',
+						deltaQty: money(j.fee)
+					}
+				]
+			}))
+	};
+}
+
 export const PRIVATE_ROUTES: Record<string, PrivateRoute[]> = {
 	'/api/pro/v1/info': [{ method: 'GET', grouped: false, handle: accountInfo }],
 	'/api/pro/v2/account/info': [{ method: 'GET', grouped: false, handle: accountInfo }],
@@ -289,5 +363,12 @@ export const PRIVATE_ROUTES: Record<string, PrivateRoute[]> = {
 	'/api/pro/v2/futures/order/status': [{ method: 'GET', grouped: true, handle: orderStatus }],
 	'/api/pro/v2/futures/funding-payments': [
 		{ method: 'GET', grouped: true, handle: fundingPayments }
+	],
+	// The notes print these without the account group ("GET api/pro/data/v1/...").
+	'/api/pro/data/v1/futures/balance/snapshot': [
+		{ method: 'GET', grouped: false, handle: balanceSnapshot }
+	],
+	'/api/pro/data/v1/futures/balance/history': [
+		{ method: 'GET', grouped: false, handle: balanceHistory }
 	]
 };

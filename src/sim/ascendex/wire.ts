@@ -53,10 +53,6 @@ export function pricingFrameRow(m: SymbolMarket, c: AscendexContract, now: numbe
 
 export const COLLATERAL_PRICES = [{ asset: 'USDT', referencePrice: '1' }];
 
-export function walletBalance(account: AscendexAccount): number {
-	return (account.core.free.get('USDT') ?? 0) + account.core.positionMarginTotal();
-}
-
 function openNotional(account: AscendexAccount, symbol: string, buy: boolean): number {
 	let sum = 0;
 	for (const o of account.core.openOrders()) {
@@ -120,7 +116,7 @@ export function positionData(account: AscendexAccount) {
 		collaterals: [
 			{
 				asset: 'USDT',
-				balance: money(walletBalance(account)),
+				balance: money(account.wallet()),
 				discountFactor: '1',
 				referencePrice: '1'
 			}
@@ -176,7 +172,7 @@ export function positionShort(account: AscendexAccount, symbol: string) {
 }
 
 export function collateralShort(account: AscendexAccount) {
-	return [{ a: 'USDT', b: money(walletBalance(account)), f: '1' }];
+	return [{ a: 'USDT', b: money(account.wallet()), f: '1' }];
 }
 
 export function accountFrame(

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import ccxt from 'ccxt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAscendexSimServer, type AscendexSimServer } from './ascendex-server';
@@ -19,7 +19,7 @@ class LoopbackOnlyAgent extends http.Agent {
 
 	createConnection(
 		options: http.ClientRequestArgs,
-		callback?: (err: Error | null, socket: Socket) => void
+		callback?: (err: Error | null, stream: Duplex) => void
 	) {
 		const host = options.host ?? options.hostname ?? '';
 		this.hosts.push(host);
@@ -88,7 +88,7 @@ describe('ccxt 4.5.0 ascendex against the simulator', () => {
 		const markets = await exchange.loadMarkets();
 		const btc = markets['BTC/USDT:USDT'];
 		expect(btc).toMatchObject({ id: 'BTC-PERP', swap: true, linear: true, contractSize: 1 });
-		expect(btc.precision).toMatchObject({ amount: 0.0001, price: 0.1 });
+		expect(btc?.precision).toMatchObject({ amount: 0.0001, price: 0.1 });
 	});
 
 	it('looks the account group up with the signed v1 info call', async () => {
