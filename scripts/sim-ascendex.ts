@@ -38,7 +38,8 @@ server.sim.addAccount({ apiKey, secret, accountGroup: group, expireTime });
 console.log(`AscendEX Futures Pro v2 simulator (seed ${seed})`);
 console.log(`  REST        ${server.endpoints.rest}`);
 console.log(`  public WS   ${server.endpoints.publicWs}`);
-console.log(`  private WS  ${server.endpoints.privateWs(group)}`);
+// The base, as Perch's presets hold it; the client inserts the account group (/${group}/api/...).
+console.log(`  private WS  ${server.endpoints.privateWsBase}`);
 console.log('Simulator-only demo account (fake keys, valid only against this process):');
 console.log(`  API key  ${apiKey}`);
 console.log(`  secret   ${secret}`);

@@ -16,6 +16,11 @@ export interface AscendexSimServer {
 		publicWs: string;
 		/** The private stream of an account group: `ws://…/<group>/api/pro/v2/stream`. */
 		privateWs(accountGroup: number): string;
+		/**
+		 * The private stream's base, as the venue's presets hold it (the client inserts
+		 * `/<group>` itself); the same text as `publicWs`.
+		 */
+		privateWsBase: string;
 	};
 	sim: AscendexSim;
 	close(): Promise<void>;
@@ -87,7 +92,8 @@ export async function startAscendexSimServer(
 		endpoints: {
 			rest: `http://${host}:${port}`,
 			publicWs: `ws://${host}:${port}/api/pro/v2/stream`,
-			privateWs: (group) => `ws://${host}:${port}/${group}/api/pro/v2/stream`
+			privateWs: (group) => `ws://${host}:${port}/${group}/api/pro/v2/stream`,
+			privateWsBase: `ws://${host}:${port}/api/pro/v2/stream`
 		},
 		sim,
 		async close() {
