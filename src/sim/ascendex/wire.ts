@@ -70,7 +70,7 @@ interface PositionFigures {
 	unrealizedPnl: string;
 	realizedPnl: string;
 	avgOpenPrice: string;
-	marginType: 'cross' | 'isolated';
+	marginType: 'crossed' | 'isolated';
 	isolatedMargin: string;
 	leverage: string;
 	buyOpen: string;
@@ -92,7 +92,9 @@ function figures(account: AscendexAccount, symbol: string): PositionFigures {
 		unrealizedPnl: p ? money(account.core.unrealized(p)) : '0',
 		realizedPnl: p ? money(p.realized) : '0',
 		avgOpenPrice: p ? formatFloat(p.entryPrice, 10) : '0',
-		marginType: p?.openType === 'isolated' ? 'isolated' : 'cross',
+		// The docs' marginType enum is crossed/isolated (their position sample's "cross" is a
+		// slip; ccxt reads "crossed" too).
+		marginType: p?.openType === 'isolated' ? 'isolated' : 'crossed',
 		isolatedMargin: p?.openType === 'isolated' ? money(account.core.margin(p)) : '0',
 		leverage: p?.leverage ?? '10',
 		buyOpen: money(openNotional(account, symbol, true)),
@@ -148,7 +150,7 @@ export function positionData(account: AscendexAccount) {
 	};
 }
 
-/** The short-key position row of futures-account-update / -snapshot (`mt` is "crossed" there). */
+/** The short-key position row of futures-account-update / -snapshot. */
 export function positionShort(account: AscendexAccount, symbol: string) {
 	const f = figures(account, symbol);
 	return {
@@ -161,7 +163,7 @@ export function positionShort(account: AscendexAccount, symbol: string) {
 		aop: f.avgOpenPrice,
 		boon: f.buyOpen,
 		soon: f.sellOpen,
-		mt: f.marginType === 'isolated' ? 'isolated' : 'crossed',
+		mt: f.marginType,
 		iw: f.isolatedMargin,
 		lev: f.leverage,
 		tp: '0',

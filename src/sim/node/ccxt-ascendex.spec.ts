@@ -108,7 +108,13 @@ describe('ccxt 4.5.0 ascendex against the simulator', () => {
 	it('reads the positions', async () => {
 		const positions = await exchange.fetchPositions();
 		const btc = positions.find((p) => p.symbol === 'BTC/USDT:USDT');
-		expect(btc).toMatchObject({ side: 'long', contracts: 0.25, entryPrice: 64000 });
+		expect(btc).toMatchObject({
+			side: 'long',
+			contracts: 0.25,
+			entryPrice: 64000,
+			marginMode: 'cross',
+			leverage: 10
+		});
 	});
 
 	it('places a reduce-only market order over REST, which the simulator executes', async () => {
