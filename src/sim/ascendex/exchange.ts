@@ -6,8 +6,10 @@
  *   server.endpoints.rest          http://127.0.0.1:<port>
  *   server.endpoints.publicWs      ws://127.0.0.1:<port>/api/pro/v2/stream
  *   server.endpoints.privateWs(6)  ws://127.0.0.1:<port>/6/api/pro/v2/stream
+ *   server.endpoints.privateWsBase the same without the group, as Perch's presets hold it
  *   await server.close();
- *   Or by hand: `npm run sim -- --venue ascendex`.
+ *   Or by hand: `npm run sim -- --venue ascendex`. In a page (Demo):
+ *   createAscendexInPageTransport(sim) in src/sim/browser/ascendex-transport.ts.
  *
  * Seed an account (any 64-char alphanumeric secret works; the HMAC key is its raw text):
  *   const acc = server.sim.addAccount({ apiKey, secret, accountGroup: 6,
@@ -16,6 +18,9 @@
  *   acc.seedOrder({ symbol: 'BTC-PERP', side: 'buy', price: '60000.0', orderQty: '0.01' });
  *   acc.seedFundingPayment({ symbol: 'BTC-PERP', time, fundingRate: 0.0001, paymentInUSDT: -1.6 });
  *   acc.positions(); acc.account (live state); sim.setMarkPrice('BTC-PERP', '65000.0');
+ *
+ * Keepalive: a session starts with hp 2; each server ping left unanswered costs 1; at 0 it gets
+ * m:"disconnected" and is closed (two missed pings, as the docs say). See stream.ts.
  *
  * Faults (`sim.faults`): dropNextDepth(symbol) (seqnum gap), ignorePongs(on) (client pongs are
  * lost: hp drains, then m:"disconnected"), answerPings(on=false) (client pings unanswered),
@@ -922,9 +927,10 @@ export class AscendexSim {
 			let ack: Record<string, unknown>;
 			try {
 				if (action === 'place-order') {
-					// Docs: the request's top-level `id` is the order's client id.
+					// Docs: the request's top-level `id` is the order's client id (the REST field
+					// inside `args` is accepted when there is none).
 					const { meta } = account.place(
-						{ ...(args as PlaceOrderArgs), id: msg.id },
+						{ ...(args as PlaceOrderArgs), id: msg.id ?? args.id },
 						'ws',
 						this.now()
 					);
