@@ -138,6 +138,8 @@ export class AscendexAccount {
 	#journalSn: number;
 	#placing: OrderMeta | undefined;
 	#touched: Set<string> | undefined;
+	/** Whether the core reported any change inside the current `batch`. */
+	#changed = false;
 
 	constructor(
 		options: AddAscendexAccountOptions,
@@ -420,6 +422,7 @@ export class AscendexAccount {
 			this.core.credit('USDT', amount);
 			this.core.addLedger(time, 'Funding Fee', amount, symbol);
 			this.#touched?.add(symbol);
+			this.#changed = true;
 		});
 		this.journalBalance(time, 'Fundingpayment', amount);
 	}
@@ -434,19 +437,24 @@ export class AscendexAccount {
 	 */
 	batch<T>(work: () => T): T {
 		const outer = this.#touched === undefined;
-		if (outer) this.#touched = new Set();
+		if (outer) {
+			this.#touched = new Set();
+			this.#changed = false;
+		}
 		try {
 			return work();
 		} finally {
 			if (outer) {
 				const symbols = this.#touched ?? new Set<string>();
 				this.#touched = undefined;
-				this.emit({ kind: 'account', symbols, sn: this.nextSn() });
+				// A refused request changed nothing: no update, no sn spent.
+				if (this.#changed) this.emit({ kind: 'account', symbols, sn: this.nextSn() });
 			}
 		}
 	}
 
 	private onCoreEvent(event: AccountEvent): void {
+		this.#changed = true;
 		if (event.kind === 'order') {
 			let meta = this.#meta.get(event.order.orderId);
 			if (!meta) {

@@ -150,6 +150,25 @@ describe('AscendEX simulator: WS order requests', () => {
 		expect(acct.account.orders()).toEqual([]);
 	});
 
+	it('sends no account update for an order it refused, over either transport', async () => {
+		const acct = newAccount({ usdt: '100' });
+		const socket = await stream(acct.apiKey, ['futures-order', 'futures-account-update']);
+		const order = { symbol: 'BTC-PERP', orderQty: '1', orderType: 'market', side: 'buy' };
+		socket.send(placeMsg('toopoor00001', order));
+		expect((await socket.next((m) => m.m === 'order' && m.id === 'toopoor00001')).code).toBe(
+			300011
+		);
+		const viaRest = await rest(
+			acct.apiKey,
+			'POST',
+			`/${GROUP}/api/pro/v2/futures/order`,
+			'v2/futures/order',
+			{ ...order, time: Date.now() }
+		);
+		expect(viaRest.code).toBe(300011);
+		expect(await socket.quiet((m) => m.m === 'futures-account-update', 300)).toBe(true);
+	});
+
 	it('still places the order when the ACK is dropped; it is found by the id tail', async () => {
 		const acct = newAccount();
 		acct.seedPosition({ symbol: 'SOL-PERP', position: '10', avgOpenPrice: '150' });
