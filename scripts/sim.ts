@@ -1,7 +1,8 @@
 /**
  * `npm run sim`: the BitMart Futures V2 simulator on loopback, for trying Perch by hand.
  * Options: --port <n> (or SIM_PORT; default 8765), --seed <n>, --no-cors, --binary.
- * `--venue bitget` runs the Bitget simulator instead (see scripts/sim-bitget.ts).
+ * `--venue bitget` runs the Bitget simulator instead (see scripts/sim-bitget.ts);
+ * `--venue ascendex` runs scripts/sim-ascendex.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { startSimServer } from '../src/sim/node/server';
@@ -17,8 +18,12 @@ if (venue === 'bitget') {
 	await runBitgetSim(flag);
 	// What follows starts the BitMart simulator: stay here (serving Bitget) until Ctrl+C.
 	await new Promise<never>(() => undefined);
+} else if (venue === 'ascendex') {
+	await import('./sim-ascendex');
+	// That module serves until Ctrl+C; never fall through to the BitMart simulator.
+	await new Promise<never>(() => undefined);
 } else if (venue !== 'bitmart') {
-	console.error(`unknown --venue ${venue} (bitmart, bitget)`);
+	console.error(`unknown --venue ${venue} (bitmart, bitget, ascendex)`);
 	process.exit(2);
 }
 
