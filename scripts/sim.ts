@@ -1,6 +1,7 @@
 /**
  * `npm run sim`: the BitMart Futures V2 simulator on loopback, for trying Perch by hand.
  * Options: --port <n> (or SIM_PORT; default 8765), --seed <n>, --no-cors, --binary.
+ * `--venue ascendex` runs scripts/sim-ascendex.ts instead.
  */
 import { randomBytes } from 'node:crypto';
 import { startSimServer } from '../src/sim/node/server';
@@ -8,6 +9,12 @@ import { startSimServer } from '../src/sim/node/server';
 function flag(name: string): string | undefined {
 	const i = process.argv.indexOf(`--${name}`);
 	return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+if (flag('venue') === 'ascendex') {
+	await import('./sim-ascendex');
+	// That module serves until Ctrl+C; never fall through to the BitMart simulator.
+	await new Promise<never>(() => {});
 }
 
 const port = Number(flag('port') ?? process.env.SIM_PORT ?? 8765);
