@@ -483,7 +483,7 @@ async function toUnlocked(
 			? { decodedSigningKey: (await importDecodedSigningKey(credentials.secret)) ?? undefined }
 			: {}),
 		learned: { ...credentials.learned },
-		keyExpiresAt: credentials.keyExpiresAt
+		...(credentials.keyExpiresAt !== undefined ? { keyExpiresAt: credentials.keyExpiresAt } : {})
 	};
 }
 
