@@ -128,7 +128,7 @@ describe('create and unlock', () => {
 			fields: undefined,
 			venue: 'ascendex',
 			label: 'AscendEX',
-			// AscendEX-shaped: 64 letters and digits, which also read as base64.
+			// 64 letters and digits, which also read as base64: a decoded-secret key is made too.
 			secret: 'hV8FgjyJtpvVeAcMAgzgAFQCN36wmbWuN7o3WPcYcYhFd8qvE43gzFGVsFcCqMNk',
 			learned: { accountGroup: '6', keyForm: 'raw' },
 			keyExpiresAt: Date.UTC(2027, 0, 1)
@@ -149,12 +149,12 @@ describe('create and unlock', () => {
 			apiKey: BITMART.apiKey,
 			fields: { memo: 'test001' }
 		});
-		const ascendex = byLabel(accounts, 'AscendEX');
-		expect(ascendex.fields).toEqual({});
+		const third = byLabel(accounts, 'AscendEX');
+		expect(third.fields).toEqual({});
 		// What the key check learned is sealed with the account and comes back with it.
-		expect(ascendex.learned).toEqual({ accountGroup: '6', keyForm: 'raw' });
-		expect(ascendex.keyExpiresAt).toBe(Date.UTC(2027, 0, 1));
-		expect(ascendex.decodedSigningKey?.extractable).toBe(false);
+		expect(third.learned).toEqual({ accountGroup: '6', keyForm: 'raw' });
+		expect(third.keyExpiresAt).toBe(Date.UTC(2027, 0, 1));
+		expect(third.decodedSigningKey?.extractable).toBe(false);
 		expect(bitmart.decodedSigningKey).toBeUndefined();
 		expect(bitmart.learned).toEqual({});
 		expect(await sign(bitmart, LOGIN_MESSAGE)).toBe(LOGIN_SIGNATURE);

@@ -96,6 +96,16 @@ describe('AscendEX adapter against the simulator', () => {
 		);
 	});
 
+	it('signs the stream in with the decoded secret when the raw one is refused, once', async () => {
+		const { adapter, sim } = await setup('decoded');
+		// Known group, unknown secret form (an account added before the form was remembered).
+		const c = await creds({ accountGroup: String(GROUP) });
+		const { stream } = openStream(adapter, c);
+		await expect.poll(() => stream.status.state, { timeout: 8000 }).toBe('live');
+		const auths = sim.requests.filter((r) => r.transport === 'ws' && r.method === 'auth');
+		expect(auths.map((r) => r.code !== 0)).toEqual([true, false]);
+	});
+
 	it('streams the account on the group URL, signed by message, and snapshots over the socket', async () => {
 		const { adapter, account, sim } = await setup();
 		account.seedPosition({ symbol: 'BTC-PERP', position: '0.25', avgOpenPrice: '64000' });
