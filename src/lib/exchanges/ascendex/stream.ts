@@ -80,7 +80,8 @@ export function groupStreamUrl(base: string, group: number): string {
 	const url = new URL(base);
 	const path = url.pathname.replace(/\/+$/, '');
 	const at = path.indexOf('/api/pro/');
-	const head = at >= 0 ? path.slice(0, at) : '';
+	// A base that already names a group (pasted from elsewhere) gets this account's instead.
+	const head = at >= 0 ? path.slice(0, at).replace(/\/\d+$/, '') : '';
 	const tail = at >= 0 ? path.slice(at) : '/api/pro/v2/stream';
 	url.pathname = `${head}/${group}${tail}`;
 	return url.toString();
