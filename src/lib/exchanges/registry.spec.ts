@@ -85,7 +85,14 @@ describe('the venue registry', () => {
 	it('names one display name per venue and only offers adapters that exist', async () => {
 		expect(venueName('bitmart')).toBe('BitMart Futures V2');
 		expect(venueName('demo')).toBe('Demo');
-		expect(VENUES.filter((v) => v.available).map((v) => v.id)).toEqual(['demo', 'bitmart']);
+		expect(VENUES.filter((v) => v.available).map((v) => v.id)).toEqual([
+			'demo',
+			'bitmart',
+			'ascendex'
+		]);
+		expect((await createAdapter({ venue: 'ascendex', presetId: 'production' })).venue).toBe(
+			'ascendex'
+		);
 		await expect(createAdapter({ venue: 'bitget', presetId: 'production' })).rejects.toThrow(
 			'Bitget Futures is not supported yet.'
 		);

@@ -58,6 +58,11 @@ export function sizeRulesOf(id: VenueId): SizeRules {
 	return { unit: venue.sizeUnit, rounding: venue.sizeRounding };
 }
 
+/** Whether the venue's keys get a second signing key over the base64-decoded secret. */
+export function decodesSecret(id: VenueId): boolean {
+	return VENUES.find((v) => v.id === id)?.secretMayBeBase64 === true;
+}
+
 /** The venues a user adds an account for with their own key. */
 export function keyedVenues(): VenueDescription[] {
 	return VENUES.filter((v) => v.needsEndpoints);
@@ -149,6 +154,13 @@ export async function createAdapter(choice: ConnectionChoice): Promise<ExchangeA
 			if (problem) throw new Error(`These endpoints cannot be used. ${problem}`);
 			// BitMart's presets carry no headers: its demo is a host of its own.
 			return createBitmartAdapter({ venue: 'bitmart', endpoints });
+		}
+		case 'ascendex': {
+			const endpoints = choice.endpoints ?? defaultEndpoints('ascendex');
+			const problem = describeEndpointProblems(checkEndpoints(endpoints));
+			if (problem) throw new Error(`These endpoints cannot be used. ${problem}`);
+			const { createAscendexAdapter } = await import('./ascendex/adapter');
+			return createAscendexAdapter({ endpoints });
 		}
 		default:
 			throw new Error(`${venueName(choice.venue)} is not supported yet.`);

@@ -71,6 +71,16 @@ export interface VenueDescription {
 	 * (never more than asked), or 'nearest' with an exact half down (25 % of 3 contracts is 1).
 	 */
 	sizeRounding: 'nearest' | 'down';
+	/**
+	 * Where funding-rate history comes from: the venue's own history (default), or only what Perch
+	 * recorded from the live stream while it watched, which the chart must say.
+	 */
+	fundingHistory?: 'venue' | 'recorded';
+	/**
+	 * The venue may expect its secret base64-decoded: a second key is imported over the decoded
+	 * bytes (AccountCredentials.decodedSigningKey) for the adapter to fall back on.
+	 */
+	secretMayBeBase64?: boolean;
 }
 
 export interface Instrument {
@@ -334,6 +344,28 @@ export interface AccountCredentials {
 	/** The venue's extra credentials by field id (see VenueDescription.credentials); may be empty. */
 	fields: Readonly<Record<string, string>>;
 	signingKey: CryptoKey;
+	/**
+	 * The same secret base64-decoded, when it decodes: for a venue whose client code signs that way
+	 * while its documented vectors use the secret as typed. Non-extractable, sign only.
+	 */
+	decodedSigningKey?: CryptoKey;
+	/** What the adapter learned about this key when it was added (see KeyFacts), sealed with it. */
+	learned?: Readonly<Record<string, string>>;
+}
+
+/** What validateKey learned about a key, kept with the account. */
+export interface KeyFacts {
+	/** Venue data the adapter needs again (an account group, which secret form signs), by name. */
+	learned?: Record<string, string>;
+	/** When the venue says the key expires, Unix ms. */
+	keyExpiresAt?: number;
+}
+
+/** What an order found again must agree on, besides the client id. */
+export interface OrderExpectation {
+	side: 'buy' | 'sell';
+	size: string;
+	reduceOnly: boolean;
 }
 
 /** Everything private an account shows, as one REST snapshot. */
@@ -420,8 +452,11 @@ export interface ExchangeAdapter {
 	fundingHistory(symbol: string, limit?: number): Promise<FundingRatePoint[]>;
 	openMarketStream(): MarketStream;
 
-	/** A read-only private call that proves the key, its extras and the clock work; throws ExchangeError. */
-	validateKey(creds: AccountCredentials): Promise<void>;
+	/**
+	 * A read-only private call that proves the key, its extras and the clock work; throws
+	 * ExchangeError. May return what it learned about the key, to be stored with the account.
+	 */
+	validateKey(creds: AccountCredentials): Promise<void | KeyFacts>;
 	accountSnapshot(creds: AccountCredentials): Promise<AccountSnapshot>;
 	openAccountStream(creds: AccountCredentials): AccountStream;
 	/** The exchange's current time as this adapter estimates it (Unix ms); signatures use it. */
@@ -438,11 +473,15 @@ export interface ExchangeAdapter {
 		req: CloseOrderRequest,
 		options?: SubmitOptions
 	): Promise<SubmittedOrder>;
-	/** Looks an order up by the client id Perch gave it; null when the venue never saw it. */
+	/**
+	 * Looks an order up by the client id Perch gave it; null when the venue never saw it. A venue
+	 * without a query by client id matches on `expected` too.
+	 */
 	findOrder(
 		creds: AccountCredentials,
 		symbol: string,
-		clientOrderId: string
+		clientOrderId: string,
+		expected?: OrderExpectation
 	): Promise<Order | null>;
 	/** The realized PnL and fees of an order's fills; null when the venue lists none yet. */
 	fillSummary(

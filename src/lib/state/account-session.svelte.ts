@@ -28,6 +28,8 @@ export interface AccountIdentity {
 	/** The endpoint preset (see the registry): its headers are sent with every request. */
 	presetId: string;
 	endpoints: Endpoints;
+	/** When the venue said the key expires, Unix ms. */
+	keyExpiresAt?: number;
 }
 
 export interface Mark {

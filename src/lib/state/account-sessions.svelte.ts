@@ -56,9 +56,17 @@ export class AccountSessions {
 					label: a.label,
 					venue: a.venue,
 					presetId: a.presetId,
-					endpoints: a.endpoints
+					endpoints: a.endpoints,
+					keyExpiresAt: a.keyExpiresAt
 				},
-				{ accountId: a.id, apiKey: a.apiKey, fields: a.fields, signingKey: a.signingKey },
+				{
+					accountId: a.id,
+					apiKey: a.apiKey,
+					fields: a.fields,
+					signingKey: a.signingKey,
+					decodedSigningKey: a.decodedSigningKey,
+					learned: a.learned
+				},
 				gate,
 				this.#createAdapter
 			);

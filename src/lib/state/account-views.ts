@@ -1,3 +1,4 @@
+import { keyExpiry } from '$lib/domain/key-expiry';
 import { sizeRulesOf, venueName } from '$lib/exchanges/registry';
 import type { Position } from '$lib/exchanges/types';
 import type { AccountSession } from './account-session.svelte';
@@ -22,7 +23,8 @@ export function accountView(s: AccountSession, now: number): AccountView {
 		positionCount: s.positions.length,
 		orderCount: s.orders.length,
 		snapshotAgeMs: s.snapshotAt ? now - s.snapshotAt : null,
-		clockSkewMs: s.clockSkewMs
+		clockSkewMs: s.clockSkewMs,
+		keyExpiry: keyExpiry(s.identity.keyExpiresAt, now)
 	};
 }
 

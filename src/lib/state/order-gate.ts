@@ -439,7 +439,12 @@ export class OrderGate {
 
 	async #find(target: CloseTarget, record: CloseRecord): Promise<Order | null | 'error'> {
 		try {
-			return await target.adapter.findOrder(target.creds, record.request.symbol, record.id);
+			const { orderSide, size } = record.request;
+			return await target.adapter.findOrder(target.creds, record.request.symbol, record.id, {
+				side: orderSide,
+				size,
+				reduceOnly: true
+			});
 		} catch {
 			return 'error';
 		}

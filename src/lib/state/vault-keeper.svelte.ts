@@ -1,10 +1,16 @@
 import { listAccounts } from '$lib/db/accounts-repo';
 import { openPerchDB, type PerchDatabase } from '$lib/db/open';
 import { getAutoLockMinutes, setAutoLockMinutes } from '$lib/db/settings-repo';
-import { createAdapter, CUSTOM_PRESET_ID, demoAccount, venueName } from '$lib/exchanges/registry';
+import {
+	createAdapter,
+	CUSTOM_PRESET_ID,
+	decodesSecret,
+	demoAccount,
+	venueName
+} from '$lib/exchanges/registry';
 import type { Endpoints, VenueId } from '$lib/exchanges/types';
 import { WrongPassphraseError } from '$lib/vault/errors';
-import { importSigningKey } from '$lib/vault/signing-key';
+import { importDecodedSigningKey, importSigningKey } from '$lib/vault/signing-key';
 import { Vault, type UnlockedAccount } from '$lib/vault/vault';
 import type { AdapterFactory } from './account-session.svelte';
 import type { AccountMetaView } from './view-models';
@@ -174,13 +180,17 @@ export class VaultKeeper {
 				endpoints: input.endpoints
 			});
 			const signingKey = await importSigningKey(input.secret.trim());
+			const decodedSigningKey = decodesSecret(input.venue)
+				? ((await importDecodedSigningKey(input.secret.trim())) ?? undefined)
+				: undefined;
 			// Sign the check with the exchange's clock, so a skewed device is told so, not refused.
 			await adapter.serverTime();
-			await adapter.validateKey({
+			const facts = await adapter.validateKey({
 				accountId: 'new',
 				apiKey: input.apiKey.trim(),
 				fields,
-				signingKey
+				signingKey,
+				decodedSigningKey
 			});
 			const unlocked = await vault.addAccount({
 				label,
@@ -189,7 +199,9 @@ export class VaultKeeper {
 				endpoints: input.endpoints,
 				apiKey: input.apiKey.trim(),
 				secret: input.secret.trim(),
-				fields
+				fields,
+				learned: facts?.learned,
+				keyExpiresAt: facts?.keyExpiresAt
 			});
 			await this.#loadMeta();
 			this.#hooks.unlocked([unlocked]);

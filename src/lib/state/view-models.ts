@@ -2,6 +2,7 @@
  * What the account screens show, already computed: components render these and call the actions
  * they are given; they never compute money or touch sessions.
  */
+import type { KeyExpiry } from '$lib/domain/key-expiry';
 import type {
 	ConnectionStatus,
 	Endpoints,
@@ -95,6 +96,8 @@ export interface AccountView {
 	snapshotAgeMs: number | null;
 	/** Exchange time − device time, ms; null until measured. */
 	clockSkewMs: number | null;
+	/** The key's expiry when the venue gives one, with the two-week warning. */
+	keyExpiry: KeyExpiry | null;
 }
 
 export interface AccountMetaView {

@@ -21,6 +21,13 @@ export interface Credentials {
 	secret: string;
 	/** The venue's extra credentials by field id; empty for venues without any. */
 	fields: Record<string, string>;
+	/**
+	 * What the adapter learned about the key when it was added (an account group, which secret
+	 * form signs), sealed with the key so it is bound to the account like the rest.
+	 */
+	learned?: Record<string, string>;
+	/** When the venue said the key expires, Unix ms. */
+	keyExpiresAt?: number;
 }
 
 export const CREDENTIALS_FORMAT = 2;
@@ -45,8 +52,16 @@ export function sealCredentials(
 	account: BoundFields & { presetId: string },
 	credentials: Credentials
 ): Promise<EncryptedBlob> {
-	const { apiKey, secret, fields } = credentials;
-	const payload = { v: CREDENTIALS_FORMAT, apiKey, secret, fields: { ...fields } };
+	const { apiKey, secret, fields, learned, keyExpiresAt } = credentials;
+	const payload = {
+		v: CREDENTIALS_FORMAT,
+		apiKey,
+		secret,
+		fields: { ...fields },
+		// Optional and additive: records without them open exactly as before.
+		...(learned && Object.keys(learned).length > 0 ? { learned: { ...learned } } : {}),
+		...(keyExpiresAt !== undefined ? { keyExpiresAt } : {})
+	};
 	return encryptJson(key, payload, accountContext(account));
 }
 
@@ -86,7 +101,20 @@ function readCredentials(account: AccountRecord, value: unknown): Credentials | 
 			: payload.v === CREDENTIALS_FORMAT
 				? stringRecord(payload.fields)
 				: null;
-	return fields ? { apiKey, secret, fields } : null;
+	if (!fields) return null;
+	const credentials: Credentials = { apiKey, secret, fields };
+	if (payload.learned !== undefined) {
+		const learned = stringRecord(payload.learned);
+		if (!learned) return null;
+		credentials.learned = learned;
+	}
+	if (payload.keyExpiresAt !== undefined) {
+		if (typeof payload.keyExpiresAt !== 'number' || !Number.isFinite(payload.keyExpiresAt)) {
+			return null;
+		}
+		credentials.keyExpiresAt = payload.keyExpiresAt;
+	}
+	return credentials;
 }
 
 function stringRecord(value: unknown): Record<string, string> | null {

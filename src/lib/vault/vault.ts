@@ -21,7 +21,7 @@ import {
 	resealAccounts
 } from '$lib/db/vault-repo';
 import { checkAccountEndpoints, describeEndpointProblems } from '$lib/exchanges/endpoints';
-import { isPresetId, isVenueId, presetIdFor } from '$lib/exchanges/registry';
+import { decodesSecret, isPresetId, isVenueId, presetIdFor } from '$lib/exchanges/registry';
 import type { Endpoints, VenueId } from '$lib/exchanges/types';
 import {
 	openCredentials,
@@ -52,7 +52,7 @@ import {
 	deriveVaultKey,
 	newSalt
 } from './kdf';
-import { importSigningKey } from './signing-key';
+import { importDecodedSigningKey, importSigningKey } from './signing-key';
 
 export const MIN_PASSPHRASE_LENGTH = 8;
 const VERIFIER_VALUE = 'perch-vault-verifier-v1';
@@ -71,6 +71,12 @@ export interface UnlockedAccount {
 	fields: Record<string, string>;
 	/** HMAC-SHA256 over the API secret; non-extractable, usage 'sign'. */
 	signingKey: CryptoKey;
+	/** The same over the base64-decoded secret, for venues that may sign that way (see the registry). */
+	decodedSigningKey?: CryptoKey;
+	/** What the adapter learned about the key when it was added. */
+	learned: Record<string, string>;
+	/** When the venue said the key expires, Unix ms. */
+	keyExpiresAt?: number;
 }
 
 export interface UnlockFailure {
@@ -95,6 +101,9 @@ export interface NewAccount {
 	secret: string;
 	/** The venue's extra credentials by field id, kept exactly as typed. */
 	fields?: Record<string, string>;
+	/** What the adapter's key check learned (see KeyFacts), sealed with the credentials. */
+	learned?: Record<string, string>;
+	keyExpiresAt?: number;
 }
 
 export interface VaultOptions {
@@ -469,7 +478,12 @@ async function toUnlocked(
 		createdAt: record.createdAt,
 		apiKey: credentials.apiKey,
 		fields: { ...credentials.fields },
-		signingKey: await importSigningKey(credentials.secret)
+		signingKey: await importSigningKey(credentials.secret),
+		...(decodesSecret(record.venue)
+			? { decodedSigningKey: (await importDecodedSigningKey(credentials.secret)) ?? undefined }
+			: {}),
+		learned: { ...credentials.learned },
+		...(credentials.keyExpiresAt !== undefined ? { keyExpiresAt: credentials.keyExpiresAt } : {})
 	};
 }
 
@@ -493,7 +507,21 @@ function checkNewAccount(input: NewAccount): Credentials {
 		if (typeof value !== 'string') throw new InvalidInputError(`The ${id} is not text`);
 		fields[id] = value;
 	}
-	return { apiKey, secret, fields };
+	const credentials: Credentials = { apiKey, secret, fields };
+	if (input.learned) {
+		const learned: Record<string, string> = {};
+		for (const [id, value] of Object.entries(input.learned)) {
+			if (typeof value !== 'string') throw new InvalidInputError(`The learned ${id} is not text`);
+			learned[id] = value;
+		}
+		credentials.learned = learned;
+	}
+	if (input.keyExpiresAt !== undefined) {
+		if (!Number.isFinite(input.keyExpiresAt))
+			throw new InvalidInputError('The key expiry is not a time');
+		credentials.keyExpiresAt = input.keyExpiresAt;
+	}
+	return credentials;
 }
 
 function checkPreset(venue: VenueId, presetId: string): string {

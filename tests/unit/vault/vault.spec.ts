@@ -123,7 +123,16 @@ describe('create and unlock', () => {
 		expect(await vault.isInitialized()).toBe(true);
 		expect(vault.isUnlocked).toBe(true);
 		await vault.addAccount(BITMART);
-		await vault.addAccount({ ...BITGET, fields: undefined, venue: 'ascendex', label: 'AscendEX' });
+		await vault.addAccount({
+			...BITGET,
+			fields: undefined,
+			venue: 'ascendex',
+			label: 'AscendEX',
+			// 64 letters and digits, which also read as base64: a decoded-secret key is made too.
+			secret: 'hV8FgjyJtpvVeAcMAgzgAFQCN36wmbWuN7o3WPcYcYhFd8qvE43gzFGVsFcCqMNk',
+			learned: { accountGroup: '6', keyForm: 'raw' },
+			keyExpiresAt: Date.UTC(2027, 0, 1)
+		});
 		vault.lock();
 		expect(vault.isUnlocked).toBe(false);
 		await expect(vault.addAccount(BITGET)).rejects.toBeInstanceOf(VaultLockedError);
@@ -140,7 +149,14 @@ describe('create and unlock', () => {
 			apiKey: BITMART.apiKey,
 			fields: { memo: 'test001' }
 		});
-		expect(byLabel(accounts, 'AscendEX').fields).toEqual({});
+		const third = byLabel(accounts, 'AscendEX');
+		expect(third.fields).toEqual({});
+		// What the key check learned is sealed with the account and comes back with it.
+		expect(third.learned).toEqual({ accountGroup: '6', keyForm: 'raw' });
+		expect(third.keyExpiresAt).toBe(Date.UTC(2027, 0, 1));
+		expect(third.decodedSigningKey?.extractable).toBe(false);
+		expect(bitmart.decodedSigningKey).toBeUndefined();
+		expect(bitmart.learned).toEqual({});
 		expect(await sign(bitmart, LOGIN_MESSAGE)).toBe(LOGIN_SIGNATURE);
 		// Nothing but these fields: the plaintext secret is not on the object.
 		expect(Object.keys(bitmart).sort()).toEqual(
@@ -151,6 +167,7 @@ describe('create and unlock', () => {
 				'fields',
 				'id',
 				'label',
+				'learned',
 				'presetId',
 				'signingKey',
 				'venue'

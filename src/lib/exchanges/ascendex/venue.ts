@@ -1,14 +1,14 @@
 import type { VenueDescription } from '../types';
 
 /**
- * AscendEX futures (Pro API v2), described ahead of its adapter; from
- * /work/shared/protocols/ascendex.md. Private paths carry the account group (`/<grp>/api/...`),
- * which the adapter will read from the key's account info and insert: the presets hold the bases.
+ * AscendEX futures (Pro API v2), from /work/shared/protocols/ascendex.md. Private paths and the
+ * private stream carry the account group (`/<grp>/api/...`), which the adapter reads from the
+ * key's account info when the account is added and inserts: the presets hold the bases.
  */
 export const ASCENDEX_VENUE: VenueDescription = {
 	id: 'ascendex',
 	name: 'AscendEX Futures',
-	available: false,
+	available: true,
 	needsEndpoints: true,
 	credentials: [
 		{ id: 'apiKey', label: 'API key', secret: false, missing: 'Paste the API key.' },
@@ -31,7 +31,7 @@ export const ASCENDEX_VENUE: VenueDescription = {
 		},
 		{
 			id: 'sandbox',
-			label: 'Sandbox (AscendEX testnet key)',
+			label: 'Sandbox (testnet, its own keys)',
 			endpoints: {
 				rest: 'https://api-test.ascendex-sandbox.com',
 				publicWs: 'wss://api-test.ascendex-sandbox.com:443/api/pro/v2/stream',
@@ -43,5 +43,9 @@ export const ASCENDEX_VENUE: VenueDescription = {
 	positionModes: ['one-way'],
 	// "order quantity (base asset)": contract size 1.
 	sizeUnit: 'base',
-	sizeRounding: 'down'
+	sizeRounding: 'down',
+	// No funding-rate history endpoint is documented: the chart shows what the stream recorded.
+	fundingHistory: 'recorded',
+	// Notes §1.4: the vectors use the secret as typed, AscendEX's client code decodes it first.
+	secretMayBeBase64: true
 };
