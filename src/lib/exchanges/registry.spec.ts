@@ -85,10 +85,17 @@ describe('the venue registry', () => {
 	it('names one display name per venue and only offers adapters that exist', async () => {
 		expect(venueName('bitmart')).toBe('BitMart Futures V2');
 		expect(venueName('demo')).toBe('Demo');
-		expect(VENUES.filter((v) => v.available).map((v) => v.id)).toEqual(['demo', 'bitmart']);
-		await expect(createAdapter({ venue: 'bitget', presetId: 'production' })).rejects.toThrow(
-			'Bitget Futures is not supported yet.'
+		expect(VENUES.filter((v) => v.available).map((v) => v.id)).toEqual([
+			'demo',
+			'bitmart',
+			'bitget'
+		]);
+		await expect(createAdapter({ venue: 'ascendex', presetId: 'production' })).rejects.toThrow(
+			'is not supported yet.'
 		);
+		const bitget = await createAdapter({ venue: 'bitget', presetId: 'demo-trading' });
+		expect(bitget.venue).toBe('bitget');
+		expect(bitget.endpoints.publicWs).toBe('wss://wspap.bitget.com/v2/ws/public');
 		expect(isVenueId('bitmart')).toBe(true);
 		expect(isVenueId('mtgox')).toBe(false);
 		expect(isVenueId(undefined)).toBe(false);
