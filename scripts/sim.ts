@@ -1,13 +1,25 @@
 /**
  * `npm run sim`: the BitMart Futures V2 simulator on loopback, for trying Perch by hand.
  * Options: --port <n> (or SIM_PORT; default 8765), --seed <n>, --no-cors, --binary.
+ * `--venue bitget` runs the Bitget simulator instead (see scripts/sim-bitget.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { startSimServer } from '../src/sim/node/server';
+import { runBitgetSim } from './sim-bitget';
 
 function flag(name: string): string | undefined {
 	const i = process.argv.indexOf(`--${name}`);
 	return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const venue = flag('venue') ?? 'bitmart';
+if (venue === 'bitget') {
+	await runBitgetSim(flag);
+	// What follows starts the BitMart simulator: stay here (serving Bitget) until Ctrl+C.
+	await new Promise<never>(() => undefined);
+} else if (venue !== 'bitmart') {
+	console.error(`unknown --venue ${venue} (bitmart, bitget)`);
+	process.exit(2);
 }
 
 const port = Number(flag('port') ?? process.env.SIM_PORT ?? 8765);

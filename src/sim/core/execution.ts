@@ -38,7 +38,16 @@ export interface SubmitOrderRequest {
 
 const CLIENT_ORDER_ID_CHARS = /^[A-Za-z0-9]+$/;
 
-export function submitOrder(account: SimAccount, body: SubmitOrderRequest, now: number): SimOrder {
+/**
+ * `checkedClientOrderId`: a client id another venue's codec has already validated (its own
+ * character set and uniqueness rules); BitMart's rule is then skipped.
+ */
+export function submitOrder(
+	account: SimAccount,
+	body: SubmitOrderRequest,
+	now: number,
+	checkedClientOrderId?: string
+): SimOrder {
 	const market = typeof body.symbol === 'string' ? account.engine.get(body.symbol) : undefined;
 	if (!market) throw new SimRestError(ERRORS.symbolNotExist);
 	const symbol = market.instrument.symbol;
@@ -61,7 +70,7 @@ export function submitOrder(account: SimAccount, body: SubmitOrderRequest, now: 
 	if (typeof mode !== 'number' || ![1, 2, 3, 4].includes(mode)) {
 		throw new SimRestError(ERRORS.parseParameter);
 	}
-	const clientOrderId = checkClientOrderId(account, body.client_order_id);
+	const clientOrderId = checkedClientOrderId ?? checkClientOrderId(account, body.client_order_id);
 	const price = type === 'limit' ? checkLimitPrice(body.price, market) : '0';
 	const reduces = reducedSide(account, side, symbol);
 	const held = reduces ? (account.position(symbol, reduces)?.size ?? 0) : 0;

@@ -22,6 +22,16 @@ export async function hmacHex(key: CryptoKey, message: string): Promise<string> 
 	return Array.from(new Uint8Array(mac), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/** Base64 of HMAC-SHA256, the encoding Bitget's signatures use. */
+export async function hmacBase64(key: CryptoKey, message: string): Promise<string> {
+	const mac = new Uint8Array(
+		await globalThis.crypto.subtle.sign('HMAC', key, encoder.encode(message))
+	);
+	let binary = '';
+	for (const byte of mac) binary += String.fromCharCode(byte);
+	return btoa(binary);
+}
+
 /** Compare without stopping at the first differing character. */
 export function constantTimeEqual(a: string, b: string): boolean {
 	let diff = a.length ^ b.length;
