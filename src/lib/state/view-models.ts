@@ -19,6 +19,8 @@ export interface PositionView {
 	side: 'long' | 'short';
 	/** Contracts, exactly as the exchange reported. */
 	size: string;
+	/** Decimals of `size` as the exchange wrote it: a fractional size is never shown rounded. */
+	sizeDecimals: number;
 	/** size × contract size, exact, with the base asset, e.g. "0.012 BTC". */
 	baseQuantity: string;
 	entryPrice: string;

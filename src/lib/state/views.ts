@@ -45,6 +45,7 @@ export function positionView(p: Position, ctx: PositionContext): PositionView {
 		symbol: p.symbol,
 		side: p.side,
 		size: p.size,
+		sizeDecimals: stepDecimals(p.size),
 		baseQuantity: contractSize
 			? `${baseQuantity(p.size, contractSize)} ${ctx.instrument?.base ?? ''}`.trim()
 			: '—',

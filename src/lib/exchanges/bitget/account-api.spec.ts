@@ -297,6 +297,18 @@ describe('account snapshot', () => {
 		]);
 	});
 
+	it('sums the positions’ margin when the accounts row does not say it', async () => {
+		const { adapter } = adapterWith({
+			'/api/v2/mix/account/accounts': () =>
+				ok([{ marginCoin: 'USDT', locked: '0', available: '900', accountEquity: '1800' }]),
+			'/api/v2/mix/position/all-position': () =>
+				ok([position({ marginSize: '600' }), position({ holdSide: 'short', marginSize: '250.5' })]),
+			'/api/v2/mix/order/orders-pending': () => ok({ entrustedList: [] })
+		});
+		const snap = await adapter.accountSnapshot(await credentials());
+		expect(snap.balances[0].positionMargin).toBe('850.5');
+	});
+
 	it('asks the account for posMode when no position says it', async () => {
 		const { adapter, requests } = adapterWith({
 			'/api/v2/mix/account/accounts': () => ok([]),

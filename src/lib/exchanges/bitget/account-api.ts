@@ -159,9 +159,23 @@ export class BitgetAccountApi {
 		for (const { position, extras } of normalized) {
 			this.#marginCoins.set(`${position.symbol}:${position.side}`, extras.marginCoin);
 		}
+		// `accounts` rows need not say the margin in use (the notes list no such field): then it is
+		// the sum of the positions' marginSize in that coin.
+		const marginByCoin = new Map<string, string>();
+		for (const { position, extras } of normalized) {
+			const sum = marginByCoin.get(extras.marginCoin) ?? '0';
+			marginByCoin.set(extras.marginCoin, addDecimals(sum, position.margin));
+		}
 		return {
 			balances: this.#rest.read(PATHS.accounts, () =>
-				asArray(assets ?? [], 'accounts').map((row) => normalizeBalance(row, id, fetchedAt))
+				asArray(assets ?? [], 'accounts').map((row) => {
+					const balance = normalizeBalance(row, id, fetchedAt);
+					const fromPositions = marginByCoin.get(balance.asset);
+					if (balance.positionMargin === undefined && fromPositions !== undefined) {
+						return { ...balance, positionMargin: fromPositions };
+					}
+					return { ...balance, positionMargin: balance.positionMargin ?? '0' };
+				})
 			),
 			positions: normalized
 				.map(({ position }) => position)

@@ -214,8 +214,15 @@ function holdSideOf(p: WireObject): PositionSide {
 	return side;
 }
 
-/** `accounts` row (REST) or an `account` push row. */
-export function normalizeBalance(wire: unknown, accountId: string, receivedAt: number): Balance {
+/**
+ * `accounts` row (REST). `positionMargin` is undefined when the row does not say it (only newer
+ * revisions carry crossedMargin/isolatedMargin): the caller fills it from the positions.
+ */
+export function normalizeBalance(
+	wire: unknown,
+	accountId: string,
+	receivedAt: number
+): Omit<Balance, 'positionMargin'> & { positionMargin: string | undefined } {
 	const a = asObject(wire, 'account');
 	const crossed = optDecimal(a, 'crossedMargin');
 	const isolated = optDecimal(a, 'isolatedMargin');
@@ -227,7 +234,7 @@ export function normalizeBalance(wire: unknown, accountId: string, receivedAt: n
 		positionMargin:
 			crossed !== undefined || isolated !== undefined
 				? addDecimals(crossed ?? '0', isolated ?? '0')
-				: '0',
+				: undefined,
 		frozen: optDecimal(a, 'locked') ?? optDecimal(a, 'frozen') ?? '0',
 		unrealizedPnl: optDecimal(a, 'unrealizedPL') ?? '0',
 		updatedAt: receivedAt
