@@ -230,6 +230,66 @@ describe('Perch’s Bitget adapter against the simulator', () => {
 		}
 	});
 
+	it('a forced reconnect: logs in again, resubscribes, and the account is re-read', async () => {
+		const { handle, creds, adapter } = await account('bg-reconnect', 'hedge_mode');
+		const stream = adapter.openAccountStream(creds);
+		let reconnected = 0;
+		stream.onReconnected(() => reconnected++);
+		const sizes: string[] = [];
+		stream.onEvent((e) => {
+			if (e.type === 'position') sizes.push(e.position.size);
+		});
+		try {
+			await until(() => stream.status.state === 'live');
+			server.sim.faults.forceDisconnect('private');
+			await until(() => reconnected === 1 && stream.status.state === 'live');
+			// Resubscribed: a change made now is pushed on the new connection.
+			handle.seedPosition({
+				symbol: 'BTCUSDT',
+				holdSide: 'short',
+				size: '0.010',
+				openPriceAvg: '64000'
+			});
+			handle.trade({ symbol: 'BTCUSDT', side: 'sell', tradeSide: 'open', size: '0.005' });
+			await until(() => sizes.includes('0.015'));
+		} finally {
+			stream.close();
+		}
+	});
+
+	it('a burst of subscriptions on a live socket stays under 10 messages a second', async () => {
+		const { adapter } = await account('bg-burst', 'hedge_mode');
+		const stream = adapter.openMarketStream();
+		const symbols = (await adapter.instruments()).map((i) => i.symbol);
+		const seen = new Set<string>();
+		const errors: string[] = [];
+		const watch = (symbol: string, depth: 1 | 5 | 15) =>
+			stream.watch(
+				symbol,
+				{ book: () => seen.add(`${symbol}:${depth}`), error: (e) => errors.push(e) },
+				{ depth, speed: 'normal' }
+			);
+		try {
+			watch(symbols[0], 1);
+			await until(() => stream.status.state === 'live');
+			// Each watch on a live socket is a subscribe frame of its own, all in one tick.
+			let frames = 0;
+			for (const symbol of symbols) {
+				for (const depth of [1, 5, 15] as const) {
+					if (symbol === symbols[0] && depth === 1) continue;
+					watch(symbol, depth);
+					frames++;
+				}
+			}
+			expect(frames).toBeGreaterThan(10);
+			await until(() => seen.size === symbols.length * 3, 20_000);
+			expect(stream.status.reconnects).toBe(0);
+			expect(errors).toEqual([]);
+		} finally {
+			stream.close();
+		}
+	});
+
 	it('names a wrong passphrase when the key is checked', async () => {
 		const { creds, adapter } = await account('bg-wrongpass', 'hedge_mode', {
 			passphrase: 'not-it'
