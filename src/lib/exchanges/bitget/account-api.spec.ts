@@ -161,6 +161,16 @@ describe('submitClose over REST', () => {
 		expect(error.kind).toBe('auth');
 	});
 
+	it('reads a duplicate clientOid as "it arrived", for the gate to look up, not as a refusal', async () => {
+		const { adapter } = adapterWith({
+			'/api/v2/mix/order/place-order': () => fail('40786', 'Duplicate clientOid')
+		});
+		const error = (await adapter
+			.submitClose(await credentials(), request())
+			.catch((e: unknown) => e)) as ExchangeError;
+		expect(error.kind).toBe('duplicate');
+	});
+
 	it("shows an undocumented code with Bitget's own message and the code", async () => {
 		const { adapter } = adapterWith({
 			'/api/v2/mix/order/place-order': () => fail('45110', 'less than the minimum order quantity')

@@ -68,6 +68,12 @@ const REST_CODES: Record<string, KnownCode> = {
 		plain: 'the key belongs to the other Bitget environment (demo vs production)',
 		hint: ENVIRONMENT_HINT
 	},
+	'40786': {
+		// Not a refusal of the close: an order with this clientOid already reached Bitget (a
+		// request that arrived twice). The order gate looks it up by that id instead.
+		kind: 'duplicate',
+		plain: 'an order with this client id was already sent'
+	},
 	'429': { kind: 'rate-limit', plain: 'rate limit reached', hint: 'Wait a moment and try again.' }
 };
 
