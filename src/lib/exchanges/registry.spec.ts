@@ -88,14 +88,15 @@ describe('the venue registry', () => {
 		expect(VENUES.filter((v) => v.available).map((v) => v.id)).toEqual([
 			'demo',
 			'bitmart',
+			'bitget',
 			'ascendex'
 		]);
 		expect((await createAdapter({ venue: 'ascendex', presetId: 'production' })).venue).toBe(
 			'ascendex'
 		);
-		await expect(createAdapter({ venue: 'bitget', presetId: 'production' })).rejects.toThrow(
-			'Bitget Futures is not supported yet.'
-		);
+		const bitget = await createAdapter({ venue: 'bitget', presetId: 'demo-trading' });
+		expect(bitget.venue).toBe('bitget');
+		expect(bitget.endpoints.publicWs).toBe('wss://wspap.bitget.com/v2/ws/public');
 		expect(isVenueId('bitmart')).toBe(true);
 		expect(isVenueId('mtgox')).toBe(false);
 		expect(isVenueId(undefined)).toBe(false);

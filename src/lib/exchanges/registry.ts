@@ -6,6 +6,7 @@
  */
 import { ASCENDEX_VENUE } from './ascendex/venue';
 import { createBitmartAdapter } from './bitmart/adapter';
+import { createBitgetAdapter } from './bitget/adapter';
 import { BITGET_VENUE } from './bitget/venue';
 import { BITMART_VENUE } from './bitmart/venue';
 import { DEMO_VENUE } from './demo/venue';
@@ -161,6 +162,17 @@ export async function createAdapter(choice: ConnectionChoice): Promise<ExchangeA
 			if (problem) throw new Error(`These endpoints cannot be used. ${problem}`);
 			const { createAscendexAdapter } = await import('./ascendex/adapter');
 			return createAscendexAdapter({ endpoints });
+		}
+		case 'bitget': {
+			const preset = findPreset('bitget', choice.presetId);
+			const endpoints = choice.endpoints ?? {
+				...(preset ?? venueOf('bitget').presets[0]).endpoints
+			};
+			const problem = describeEndpointProblems(checkEndpoints(endpoints));
+			if (problem) throw new Error(`These endpoints cannot be used. ${problem}`);
+			// Bitget's demo shares the production REST host: the preset's header selects it.
+			const headers = preset?.headers;
+			return createBitgetAdapter({ endpoints, headers });
 		}
 		default:
 			throw new Error(`${venueName(choice.venue)} is not supported yet.`);

@@ -430,6 +430,17 @@ export interface SubmittedOrder {
 	clientOrderId: string;
 }
 
+/**
+ * What a venue's own "close whole positions" call did (Bitget's flash close): it takes no client
+ * order id and no size, so it bypasses the order gate and is offered only as a labelled fallback.
+ * A call can succeed for some positions and fail for others.
+ */
+export interface FlashCloseResult {
+	closed: { symbol: string; orderId?: string; clientOrderId?: string }[];
+	/** Each failure with the venue's reason, in its words. */
+	failed: { symbol: string; orderId?: string; reason: string; code?: string }[];
+}
+
 /** How one signed order request is sent. */
 export interface SubmitOptions {
 	/**
@@ -491,4 +502,12 @@ export interface ExchangeAdapter {
 	): Promise<FillSummary | null>;
 	cancelOrder(creds: AccountCredentials, symbol: string, orderId: string): Promise<void>;
 	cancelAllOrders(creds: AccountCredentials, symbol: string): Promise<void>;
+	/**
+	 * Optional: the venue's own market close of whole positions (one symbol, one side, or all),
+	 * outside the order gate. Absent where the venue has none.
+	 */
+	flashClose?(
+		creds: AccountCredentials,
+		target?: { symbol?: string; side?: PositionSide; positionMode?: PositionMode }
+	): Promise<FlashCloseResult>;
 }

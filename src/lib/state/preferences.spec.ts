@@ -5,7 +5,10 @@ import { loadChoice, saveChoice } from './preferences';
 
 /** The registry's venues by what they are, not by name: the state layer never names one. */
 const connectable = VENUES.find((v) => v.available && v.needsEndpoints)!;
-const coming = VENUES.find((v) => !v.available)!;
+/** A second venue with its own key, as it was while its adapter was still to come. */
+const other = VENUES.find((v) => v.needsEndpoints && v.id !== connectable.id)!;
+const coming: VenueDescription = { ...other, available: false };
+const withComing = VENUES.map((v) => (v.id === coming.id ? coming : v));
 const inPage = VENUES.find((v) => v.available && !v.needsEndpoints)!;
 
 const store = new Map<string, string>();
@@ -46,8 +49,8 @@ describe('loadChoice', () => {
 			presetId: preset.id,
 			endpoints: preset.endpoints
 		});
-		// With the real registry that venue is not available yet: the demo instead.
-		expect(loadChoice()).toEqual(DEFAULT_CHOICE);
+		// With a registry where that venue is not available yet: the demo instead.
+		expect(loadChoice(withComing)).toEqual(DEFAULT_CHOICE);
 	});
 
 	it('keeps a preset id only while the stored URLs are that preset’s; otherwise custom', () => {
@@ -94,7 +97,7 @@ describe('loadChoice', () => {
 		];
 		for (const value of cases) {
 			stored(value);
-			expect(loadChoice(), JSON.stringify(value)).toEqual(DEFAULT_CHOICE);
+			expect(loadChoice(withComing), JSON.stringify(value)).toEqual(DEFAULT_CHOICE);
 		}
 		store.clear();
 		expect(loadChoice()).toEqual(DEFAULT_CHOICE);

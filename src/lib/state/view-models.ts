@@ -20,6 +20,8 @@ export interface PositionView {
 	side: 'long' | 'short';
 	/** In the venue's size unit, exactly as the exchange reported. */
 	size: string;
+	/** Decimals of `size` as the exchange wrote it: a fractional size is never shown rounded. */
+	sizeDecimals: number;
 	/** The size's unit as the card shows it: "cont." or the base coin ("BTC"). */
 	sizeUnit: string;
 	/**

@@ -18,6 +18,22 @@ function pos(over: Partial<Position>): Position {
 }
 
 describe('positionView', () => {
+	it('keeps the decimals of a fractional size, so the card never rounds it', () => {
+		const ctx = {
+			accountLabel: 'B',
+			sizeUnit: 'base' as const,
+			instrument: btc,
+			mark: undefined,
+			funding: undefined
+		};
+		const view = (size: string) =>
+			positionView(pos({ size }), { ...ctx, closing: false, now: 0 }).sizeDecimals;
+		expect(view('1.5')).toBe(1);
+		expect(view('0.025')).toBe(3);
+		expect(view('12')).toBe(0);
+		expect(view('1.50')).toBe(1);
+	});
+
 	it('computes uPnL, ROE and liquidation distance from the live mark', () => {
 		const v = positionView(pos({}), {
 			accountLabel: 'Main',

@@ -47,6 +47,7 @@ export function positionView(p: Position, ctx: PositionContext): PositionView {
 		symbol: p.symbol,
 		side: p.side,
 		size: p.size,
+		sizeDecimals: stepDecimals(p.size),
 		sizeUnit: ctx.sizeUnit === 'base' ? (ctx.instrument?.base ?? '') : 'cont.',
 		// A size already in the base coin needs no second line.
 		baseQuantity:

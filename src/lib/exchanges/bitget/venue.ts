@@ -1,13 +1,10 @@
 import type { VenueDescription } from '../types';
 
-/**
- * Bitget USDT-M futures (V2 API), described ahead of its adapter; from
- * /work/shared/protocols/bitget-v2-futures.md.
- */
+/** Bitget USDT-M futures (V2 API); from /work/shared/protocols/bitget-v2-futures.md. */
 export const BITGET_VENUE: VenueDescription = {
 	id: 'bitget',
 	name: 'Bitget Futures',
-	available: false,
+	available: true,
 	needsEndpoints: true,
 	credentials: [
 		{ id: 'apiKey', label: 'API key', secret: false, missing: 'Paste the API key.' },
@@ -21,7 +18,6 @@ export const BITGET_VENUE: VenueDescription = {
 		}
 	],
 	keySetup: {
-		// To be checked against Bitget's key page when the adapter is written.
 		intro: 'Create the key on Bitget with exactly these permissions:',
 		permissions: ['Read', 'Futures trade']
 	},
