@@ -2,7 +2,6 @@
  * The ledger's stores, added by one self-contained upgrade step. The step knows nothing of its
  * version number: open.ts calls it from whichever `if (oldVersion < N)` it lands in.
  */
-import type { IDBPDatabase } from 'idb';
 import type { LedgerEntry, LedgerFill, LedgerStream, LedgerWindow } from '$lib/exchanges/types';
 
 /** Where one account's sync of one endpoint stands; written after every stored page. */
@@ -18,6 +17,8 @@ export interface LedgerCursorRecord {
 	completeFrom?: number;
 	/** After a run completed: the newest instant the stored rows are complete to. */
 	completeTo?: number;
+	/** The oldest instant the current run has completed back to (its windows go newest first). */
+	reachedAt?: number;
 	/** Rows and windows fetched by the current run. */
 	rows: number;
 	windows: number;
@@ -46,8 +47,7 @@ export interface LedgerStores {
 export const LEDGER_STORES = ['ledger', 'fills', 'ledgerCursors'] as const;
 
 /** Rows are keyed by (account, venue row id): the same row fetched twice is stored once. */
-export function addLedgerStores(db: IDBPDatabase<unknown>): void {
-	const raw = db as unknown as IDBDatabase;
+export function addLedgerStores(raw: IDBDatabase): void {
 	const ledger = raw.createObjectStore('ledger', { keyPath: ['accountId', 'id'] });
 	ledger.createIndex('by-account-time', ['accountId', 'time']);
 	ledger.createIndex('by-symbol', 'symbol');

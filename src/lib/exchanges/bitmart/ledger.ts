@@ -127,7 +127,7 @@ export function normalizeTransactionRow(raw: unknown, accountId: string): Ledger
 	const row = asObject(raw, 'transaction');
 	const typeText = optString(row, 'type');
 	const flow = Number(row.flow_type);
-	const type = (typeText && TYPES[typeText]) ?? FLOW_TYPES[flow] ?? 'other';
+	const type: LedgerType = (typeText ? TYPES[typeText] : undefined) ?? FLOW_TYPES[flow] ?? 'other';
 	const symbol = optString(row, 'symbol');
 	const entry: LedgerEntry = {
 		id: transactionRowId(row),
