@@ -178,6 +178,8 @@ describe('transaction history', () => {
 		const mainId = await accountIdOf(page, MAIN.label);
 
 		await openHistory(page);
+		// The history spans 100 days; the default range is 90.
+		await page.getByLabel('History (days)').selectOption('180');
 		await page.getByRole('button', { name: 'Sync', exact: true }).click();
 		// Progress shows while it runs: rows, windows, the date reached.
 		await expect
@@ -234,7 +236,7 @@ describe('transaction history', () => {
 		expect(logged(MAIN.apiKey, TRADES).length).toBeGreaterThan(main.state.fills.length / 200);
 
 		// Totals of Main equal the simulator's own, as exact decimal strings.
-		await page.getByLabel('Account').selectOption({ label: MAIN.label });
+		await page.getByRole('combobox', { name: 'Account' }).selectOption({ label: MAIN.label });
 		const theirs = servedTotals(main.state);
 		expect(await total(page, 'realized')).toBe(signed(theirs.realizedPnl));
 		expect(await total(page, 'funding')).toBe(signed(theirs.funding));
@@ -274,9 +276,9 @@ describe('transaction history', () => {
 		);
 
 		// Filters and CSV of the small hand-checked set.
-		await page.getByLabel('Account').selectOption({ label: SIDE.label });
-		await page.getByLabel('Type').selectOption({ label: 'Funding' });
-		await page.getByLabel('Symbol').selectOption('BTCUSDT');
+		await page.getByRole('combobox', { name: 'Account' }).selectOption({ label: SIDE.label });
+		await page.getByRole('combobox', { name: 'Type' }).selectOption({ label: 'Funding' });
+		await page.getByRole('combobox', { name: 'Symbol' }).selectOption('BTCUSDT');
 		expect(await total(page, 'funding')).toBe('-0.175');
 		expect(await total(page, 'rows')).toBe('2');
 		const download = page.waitForEvent('download');
@@ -288,8 +290,8 @@ describe('transaction history', () => {
 				`${iso(8)},Side,funding,BTCUSDT,-0.125,USDT,502|Funding Fee|BTCUSDT|USDT|${t0 + 8 * 3_600_000}\r\n` +
 				`${iso(24)},Side,funding,BTCUSDT,-0.05,USDT,505|Funding Fee|BTCUSDT|USDT|${t0 + 24 * 3_600_000}\r\n`
 		);
-		await page.getByLabel('Type').selectOption({ label: 'All types' });
-		await page.getByLabel('Symbol').selectOption({ label: 'All symbols' });
+		await page.getByRole('combobox', { name: 'Type' }).selectOption({ label: 'All types' });
+		await page.getByRole('combobox', { name: 'Symbol' }).selectOption({ label: 'All symbols' });
 		expect(await total(page, 'realized')).toBe('+12.5');
 		expect(await total(page, 'fees')).toBe('-0.6');
 		expect(await total(page, 'net')).toBe('+11.7625');
