@@ -32,14 +32,10 @@ function cursor(accountId: string, rows: number): LedgerCursorRecord {
 }
 
 describe('ledger repo', () => {
-	it('stores a row fetched twice once, and counts only new rows', async () => {
+	it('stores a row fetched twice once', async () => {
 		const db = await openPerchDB('t', new IDBFactory());
-		expect(
-			await storeLedgerPage(db, 'entries', [entry('a', '1', 5), entry('a', '2', 7)], cursor('a', 2))
-		).toBe(2);
-		expect(
-			await storeLedgerPage(db, 'entries', [entry('a', '2', 7), entry('a', '3', 9)], cursor('a', 4))
-		).toBe(1);
+		await storeLedgerPage(db, 'entries', [entry('a', '1', 5), entry('a', '2', 7)], cursor('a', 2));
+		await storeLedgerPage(db, 'entries', [entry('a', '2', 7), entry('a', '3', 9)], cursor('a', 4));
 		expect(await countLedger(db, 'a', 'entries')).toBe(3);
 		expect((await getLedgerCursor(db, 'a', 'entries'))?.rows).toBe(4);
 	});

@@ -25,13 +25,13 @@ export async function putLedgerCursor(
 	await db.put('ledgerCursors', cursor);
 }
 
-/** Stores one page's rows and the cursor past it, all or nothing; returns how many were new. */
+/** Stores one page's rows and the cursor past it, all or nothing. */
 export async function storeLedgerPage(
 	db: PerchDatabase,
 	stream: LedgerStream,
 	rows: readonly (LedgerEntry | LedgerFill)[],
 	cursor: LedgerCursorRecord
-): Promise<number> {
+): Promise<void> {
 	const name = STORE[stream];
 	// Checked before any request: a key IndexedDB refuses synchronously would leave the requests
 	// already issued to reject unobserved.
@@ -41,13 +41,13 @@ export async function storeLedgerPage(
 		}
 	}
 	const tx = db.transaction([name, 'ledgerCursors'], 'readwrite');
-	return atomically(tx, async (t) => {
+	await atomically(tx, async (t) => {
 		const store = t.objectStore(name);
-		const existing = await Promise.all(rows.map((r) => store.getKey([r.accountId, r.id])));
 		// A duplicate replaces the stored copy (same key): the venue's latest word wins.
-		await Promise.all(rows.map((r) => store.put(r as LedgerEntry & LedgerFill)));
-		await t.objectStore('ledgerCursors').put(cursor);
-		return existing.filter((k) => k === undefined).length;
+		await Promise.all([
+			...rows.map((r) => store.put(r as LedgerEntry & LedgerFill)),
+			t.objectStore('ledgerCursors').put(cursor)
+		]);
 	});
 }
 

@@ -147,6 +147,15 @@ function negate(d: ScaledDecimal): ScaledDecimal {
 	return { int: -d.int, scale: d.scale };
 }
 
+/**
+ * For drawing only. An integer below 2^53 and a power of ten up to 1e22 are both exact doubles,
+ * so their quotient is the double nearest the exact value; larger values go through the text.
+ */
 function scaledToNumber(d: ScaledDecimal): number {
+	if (d.scale <= 22 && d.int <= MAX_EXACT && d.int >= -MAX_EXACT) {
+		return Number(d.int) / 10 ** d.scale;
+	}
 	return Number(toDecimalString(d));
 }
+
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
