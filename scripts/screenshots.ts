@@ -2,14 +2,7 @@
 // Usage: npm run build && npx tsx scripts/screenshots.ts [outdir]
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-	MAIN,
-	SIDE,
-	addAccount,
-	createVault,
-	expectLive,
-	hold
-} from '../tests/e2e/accounts-harness';
+import { MAIN, SIDE, addAccount, createVault, hold } from '../tests/e2e/accounts-harness';
 import { seedHistory } from '../src/sim/core/history';
 import { newGuardedPage, startHarness, startSimServer } from '../tests/e2e/harness';
 
@@ -57,7 +50,10 @@ async function historyShots(): Promise<void> {
 	await page.goto(harness.appUrl);
 	await createVault(page);
 	await addAccount(page, sim, SIDE);
-	await expectLive(page, SIDE.label);
+	// Not expectLive: that polls with vitest's expect, which needs the test runner.
+	await page
+		.locator(`[role="status"][aria-label="${SIDE.label} connection"][data-state="live"]`)
+		.waitFor({ timeout: 30_000 });
 	await page.getByRole('link', { name: 'History' }).click();
 	await page.getByRole('button', { name: 'Sync', exact: true }).click();
 	await page.waitForTimeout(4000);
