@@ -196,7 +196,7 @@ describe('transaction history', () => {
 			.poll(() => logged(MAIN.apiKey, TRADES).length, { timeout: 60_000 })
 			.toBeGreaterThanOrEqual(4);
 		const progressText = await page.getByRole('region', { name: 'Sync' }).textContent();
-		expect(progressText).toMatch(/\d+ rows · \d+ windows · reached/);
+		expect(progressText).toMatch(/\d+ rows fetched · \d+ windows · reached/);
 
 		// A reload mid-sync: the vault locks, the cursor stays.
 		await page.reload();
