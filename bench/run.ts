@@ -6,6 +6,7 @@
 import { runBookBench } from './book';
 import { runCampaignBench } from './campaign';
 import { runCloseBench } from './close';
+import { runHistoryBench } from './history';
 import { runUnlockBench } from './unlock';
 
 interface Bench {
@@ -18,7 +19,8 @@ const benches: Bench[] = [
 	{ name: 'book', run: runBookBench },
 	{ name: 'close', run: runCloseBench },
 	{ name: 'unlock', run: runUnlockBench },
-	{ name: 'campaign', run: runCampaignBench }
+	{ name: 'campaign', run: runCampaignBench },
+	{ name: 'history', run: runHistoryBench }
 ];
 
 const only = process.argv.slice(2);

@@ -2,7 +2,8 @@
 // Usage: npm run build && npx tsx scripts/screenshots.ts [outdir]
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { MAIN, addAccount, createVault, hold } from '../tests/e2e/accounts-harness';
+import { MAIN, SIDE, addAccount, createVault, hold } from '../tests/e2e/accounts-harness';
+import { seedHistory } from '../src/sim/core/history';
 import { newGuardedPage, startHarness, startSimServer } from '../tests/e2e/harness';
 
 const out = process.argv[2] ?? 'screenshots';
@@ -37,6 +38,41 @@ main.seedPosition({
 	marginMode: 'isolated'
 });
 main.seedOrder({ symbol: 'BTCUSDT', side: 3, price: '70000', size: 10 });
+
+/**
+ * The history screen with four months of a busy account, synced once (at the documented rate
+ * limits), then shot at both widths. `SHOTS=history` takes only these.
+ */
+async function historyShots(): Promise<void> {
+	const side = sim.sim.addAccount({ ...SIDE, positionMode: 'hedge' });
+	seedHistory(side.state, sim.sim.engine, { days: 120, fillsPerDay: 24, now: Date.now(), seed: 4 });
+	const { page } = await newGuardedPage(harness.browser, { width: 1280, height: 800 });
+	await page.goto(harness.appUrl);
+	await createVault(page);
+	await addAccount(page, sim, SIDE);
+	// Not expectLive: that polls with vitest's expect, which needs the test runner.
+	await page
+		.locator(`[role="status"][aria-label="${SIDE.label} connection"][data-state="live"]`)
+		.waitFor({ timeout: 30_000 });
+	await page.getByRole('link', { name: 'History' }).click();
+	await page.getByRole('button', { name: 'Sync', exact: true }).click();
+	await page.waitForTimeout(4000);
+	await page.screenshot({ path: join(out, 'history-syncing-desktop.png') });
+	await page.getByRole('button', { name: 'Sync', exact: true }).waitFor({ timeout: 300_000 });
+	await page.waitForTimeout(500);
+	await page.screenshot({ path: join(out, 'history-desktop.png'), fullPage: true });
+	await page.setViewportSize({ width: 390, height: 844 });
+	await page.waitForTimeout(800);
+	await page.screenshot({ path: join(out, 'history-phone.png'), fullPage: true });
+	await page.context().close();
+}
+
+if (process.env.SHOTS === 'history') {
+	await historyShots();
+	await sim.close();
+	await harness.close();
+	process.exit(0);
+}
 
 for (const [name, viewport] of [
 	['phone', { width: 390, height: 844 }],
@@ -88,6 +124,7 @@ for (const [name, viewport] of [
 	await page.screenshot({ path: join(out, `locked-${name}.png`) });
 	await page.context().close();
 }
+await historyShots();
 await sim.close();
 await harness.close();
 console.log(`Screenshots written to ${out}/`);

@@ -2,7 +2,8 @@
  * Opening the database. Written against the raw IDBFactory (not idb's `openDB`) so tests and a
  * second-tab scenario can pass their own factory; idb's `wrap` still gives the typed promises.
  */
-import { wrap, type IDBPDatabase, type IDBPTransaction } from 'idb';
+import { unwrap, wrap, type IDBPDatabase, type IDBPTransaction } from 'idb';
+import { addLedgerStores } from './ledger-schema';
 import { ALL_STORES, DB_NAME, DB_VERSION, type PerchDB } from './schema';
 
 export type PerchDatabase = IDBPDatabase<PerchDB>;
@@ -55,6 +56,7 @@ function upgrade(db: PerchDatabase, oldVersion: number, _tx: UpgradeTransaction)
 		db.createObjectStore('settings', { keyPath: 'key' });
 		db.createObjectStore('snapshots', { keyPath: 'accountId' });
 	}
+	if (oldVersion < 2) addLedgerStores(unwrap(db));
 }
 
 /** Empties every store in one transaction: the "forget everything on this device" button. */

@@ -13,10 +13,11 @@ import type {
 	PositionSide,
 	VenueId
 } from '$lib/exchanges/types';
+import { LEDGER_STORES, type LedgerStores } from './ledger-schema';
 
 export const DB_NAME = 'perch';
 /** Raise by one and add an `if (oldVersion < N)` step in open.ts; never edit an old step. */
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 /** AES-GCM output as stored: a 96-bit IV and the ciphertext with its 128-bit tag appended. */
 export interface EncryptedBlob {
@@ -140,7 +141,7 @@ export interface SnapshotRecord {
 	savedAt: number;
 }
 
-export interface PerchDB extends DBSchema {
+export interface PerchDB extends DBSchema, LedgerStores {
 	vault: {
 		key: 'meta';
 		value: VaultMeta;
@@ -164,11 +165,13 @@ export interface PerchDB extends DBSchema {
 	};
 }
 
-export type PerchStoreName = 'vault' | 'accounts' | 'closes' | 'settings' | 'snapshots';
+export type PerchStoreName =
+	'vault' | 'accounts' | 'closes' | 'settings' | 'snapshots' | (typeof LEDGER_STORES)[number];
 export const ALL_STORES: PerchStoreName[] = [
 	'vault',
 	'accounts',
 	'closes',
 	'settings',
-	'snapshots'
+	'snapshots',
+	...LEDGER_STORES
 ];

@@ -247,12 +247,68 @@ export interface Order {
 export type LedgerType = 'funding' | 'realized-pnl' | 'fee' | 'transfer' | 'liquidation' | 'other';
 
 export interface LedgerEntry {
+	/** Stable across fetches: built from what the venue documents as identifying a row. */
 	id: string;
 	accountId: string;
 	time: number;
 	type: LedgerType;
+	/** Signed, exactly as the venue sent it: positive is received, negative paid. */
 	amount: string;
 	asset: string;
+	symbol?: string;
+}
+
+/** One fill (trade) of one of the account's orders. */
+export interface LedgerFill {
+	/** Stable across fetches (see LedgerEntry.id). */
+	id: string;
+	accountId: string;
+	time: number;
+	symbol: string;
+	orderId: string;
+	side: 'buy' | 'sell';
+	price: string;
+	/** Contracts, as the venue counts them. */
+	size: string;
+	/** Paid fee as the venue reports it (sign as sent). */
+	fee: string;
+	realizedPnl: string;
+	maker?: boolean;
+}
+
+/** The ledger endpoints a venue may offer; each has its own paging rules. */
+export type LedgerStream = 'entries' | 'fills';
+
+/**
+ * How one ledger endpoint pages, in venue-neutral words the sync engine plans with. Windows are
+ * Unix ms here; the adapter converts to the venue's unit.
+ */
+export interface LedgerPaging {
+	/** The most rows one answer holds; an answer this full may have left rows out. */
+	pageSize: number;
+	/** The widest window one request may ask for, ms; undefined when the venue states none. */
+	maxWindowMs?: number;
+	/** The finest time step the endpoint takes (1000 when it takes seconds). */
+	granularityMs: number;
+	/** Requests allowed per `ratePeriodMs` for this endpoint and key. */
+	rateLimit: number;
+	ratePeriodMs: number;
+	/** Whether a symbol must be named (then the engine asks once per symbol). */
+	needsSymbol: boolean;
+}
+
+/** One window's answer; `rows.length >= paging.pageSize` means it was full. */
+export interface LedgerPage<T> {
+	rows: T[];
+	/** The window actually asked for, Unix ms, both ends inclusive. */
+	from: number;
+	to: number;
+}
+
+/** A ledger request: both ends inclusive, Unix ms. */
+export interface LedgerWindow {
+	from: number;
+	to: number;
 	symbol?: string;
 }
 
@@ -510,4 +566,14 @@ export interface ExchangeAdapter {
 		creds: AccountCredentials,
 		target?: { symbol?: string; side?: PositionSide; positionMode?: PositionMode }
 	): Promise<FlashCloseResult>;
+
+	/**
+	 * Optional: the transaction-history capability. A venue without it still compiles; the
+	 * history screen then says the venue has no ledger yet.
+	 */
+	readonly ledgerPaging?: Readonly<Partial<Record<LedgerStream, LedgerPaging>>>;
+	/** Ledger rows (funding, fees, realized PnL, transfers) in one window. */
+	ledgerPage?(creds: AccountCredentials, window: LedgerWindow): Promise<LedgerPage<LedgerEntry>>;
+	/** Fills in one window. */
+	fillsPage?(creds: AccountCredentials, window: LedgerWindow): Promise<LedgerPage<LedgerFill>>;
 }

@@ -195,6 +195,13 @@ export class AccountSession {
 		await this.refresh();
 	}
 
+	/** What the ledger sync reads this account with; null until connected and after stop. */
+	ledgerAccess(): { adapter: ExchangeAdapter; creds: AccountCredentials } | null {
+		const adapter = this.#adapter;
+		const creds = this.#creds;
+		return adapter && creds && !this.#stopped ? { adapter, creds } : null;
+	}
+
 	/** Re-fetches the REST snapshot; concurrent calls share one request. */
 	refresh(): Promise<void> {
 		this.#refreshing ??= this.#fetchSnapshot().finally(() => (this.#refreshing = null));

@@ -18,6 +18,7 @@ import type { SocketFactory, SocketLike } from '$lib/net/types';
 import { BitmartAccountApi, toBitmartCredentials } from './account-api';
 import { BitmartAccountStream } from './account-stream';
 import { newClientOrderId } from './client-order-id';
+import { BITMART_LEDGER_PAGING, BitmartLedgerApi } from './ledger';
 import { checkSocketLogin } from './login-check';
 import { BitmartMarketStream } from './market-stream';
 import { BitmartRest } from './rest';
@@ -53,6 +54,7 @@ export function createBitmartAdapter(opts: BitmartAdapterOptions): BitmartAdapte
 	const clock = new ServerClock({ now, monotonicNow });
 	const rest = new BitmartRest({ baseUrl: opts.endpoints.rest, fetch: opts.fetch, clock, venue });
 	const account = new BitmartAccountApi(rest, opts.endpoints.rest, now);
+	const ledger = new BitmartLedgerApi(rest, opts.endpoints.rest);
 
 	async function serverTime(): Promise<ServerTime> {
 		// The round trip is timed on the monotonic clock: a wall-clock step mid-request must
@@ -129,6 +131,9 @@ export function createBitmartAdapter(opts: BitmartAdapterOptions): BitmartAdapte
 		findOrder: (creds, symbol, clientOrderId) => account.findOrder(creds, symbol, clientOrderId),
 		fillSummary: (creds, symbol, orderId) => account.fillSummary(creds, symbol, orderId),
 		cancelOrder: (creds, symbol, orderId) => account.cancelOrder(creds, symbol, orderId),
-		cancelAllOrders: (creds, symbol) => account.cancelAllOrders(creds, symbol)
+		cancelAllOrders: (creds, symbol) => account.cancelAllOrders(creds, symbol),
+		ledgerPaging: BITMART_LEDGER_PAGING,
+		ledgerPage: (creds, window) => ledger.entries(creds, window),
+		fillsPage: (creds, window) => ledger.fills(creds, window)
 	};
 }
