@@ -2,10 +2,12 @@ import { describeAlert, type AlertText } from '$lib/alerts/describe';
 import {
 	evaluate,
 	INITIAL_STATE,
+	type AccountObservation,
 	type EvaluatorState,
 	type FiredAlert
 } from '$lib/alerts/evaluate';
 import type { AlertRule } from '$lib/alerts/rules';
+import { untrack } from 'svelte';
 import {
 	getAlertNotify,
 	getAlertRules,
@@ -75,24 +77,41 @@ class AlertCenter {
 		return describeAlert(entry.alert, privacy.on);
 	}
 
-	/** Loads the rules and starts looking at the sessions; returns the stop function. */
+	/**
+	 * Loads the rules and starts looking at the sessions: on every change of their data (so a
+	 * crossing is seen at the tick that makes it) and once a second (time passing: a stream down
+	 * for N seconds, a funding time coming near). Returns the stop function.
+	 */
 	start(sessions: () => AccountSession[]): () => void {
 		this.#permission = permissionNow();
 		void this.#load();
-		this.#timer ??= setInterval(() => this.check(sessions()), CHECK_MS);
+		const stopEffect = $effect.root(() => {
+			$effect(() => {
+				if (!this.#loaded) return;
+				const observed = this.#observe(sessions());
+				untrack(() => this.#run(observed));
+			});
+		});
+		this.#timer ??= setInterval(() => this.#run(this.#observe(sessions())), CHECK_MS);
 		return () => {
+			stopEffect();
 			if (this.#timer) clearInterval(this.#timer);
 			this.#timer = null;
 		};
 	}
 
+	#observe(sessions: AccountSession[]): AccountObservation[] {
+		const now = Date.now();
+		return sessions.filter((s) => !s.stopped).map((s) => observeSession(s, now));
+	}
+
 	/** One look at the sessions. */
-	check(sessions: AccountSession[]): void {
+	#run(observed: AccountObservation[]): void {
 		if (!this.#loaded) return;
 		const now = Date.now();
 		const result = evaluate({
 			rules: this.#rules,
-			accounts: sessions.filter((s) => !s.stopped).map((s) => observeSession(s, now)),
+			accounts: observed,
 			state: this.#state,
 			monoNow: performance.now(),
 			wallNow: now
