@@ -205,6 +205,43 @@ describe('privacy mode', () => {
 	}, 120000);
 });
 
+describe('touch', () => {
+	it('hold-to-confirm works with a finger: a touch held past the hold time sends the close', async () => {
+		const context = await harness.browser.newContext({
+			viewport: PHONE,
+			hasTouch: true,
+			serviceWorkers: 'block'
+		});
+		const page = await context.newPage();
+		const { main } = await setup(page, 12);
+		await closeButton(page, 'BTCUSDT', 'long', 25).tap();
+		const confirm = page.getByRole('dialog').getByRole('button', { name: /^Hold to close/ });
+		await confirm.waitFor();
+		const box = await confirm.boundingBox();
+		if (!box) throw new Error('no box for the hold button');
+		// Real touch input through the DevTools protocol: Chromium turns it into touch pointer events.
+		const cdp = await context.newCDPSession(page);
+		const point = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+		// A short touch is not a hold: nothing is sent and the sheet stays open.
+		await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [point] });
+		await page.waitForTimeout(150);
+		await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+		await page.waitForTimeout(1000);
+		expect(sim!.sim.ordersSubmitted(MAIN.apiKey)).toEqual([]);
+		expect(await confirm.isVisible()).toBe(true);
+		await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [point] });
+		await page.waitForTimeout(1200);
+		await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+		await waitFor(
+			() => main.positions().find((p) => p.symbol === 'BTCUSDT')?.size === '9',
+			20000,
+			'the 25 % close to fill'
+		);
+		expect(sim!.sim.ordersSubmitted(MAIN.apiKey).map((o) => String(o.size))).toEqual(['3']);
+		await context.close();
+	}, 90000);
+});
+
 describe('start screen', () => {
 	it('opens on the positions overview once an account exists; the market is one tap away', async () => {
 		const { page } = await newGuardedPage(harness.browser, PHONE);
