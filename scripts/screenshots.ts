@@ -1,4 +1,5 @@
-// Screenshots of every screen at phone (390×844) and desktop width, against the Node simulator.
+// Screenshots of every screen at phone (390×844) and desktop width, against the Node simulator,
+// then the main screens at 360×780, 390×844 and 1280×800 in both themes with privacy mode on.
 // Usage: npm run build && npx tsx scripts/screenshots.ts [outdir]
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -74,55 +75,99 @@ if (process.env.SHOTS === 'history') {
 	process.exit(0);
 }
 
+// SHOTS=themes skips the close flows and takes only the theme/privacy set below.
+if (process.env.SHOTS !== 'themes') {
+	for (const [name, viewport] of [
+		['phone', { width: 390, height: 844 }],
+		['desktop', { width: 1280, height: 800 }]
+	] as const) {
+		const { page } = await newGuardedPage(harness.browser, viewport);
+		await page.goto(harness.appUrl);
+		await page.waitForTimeout(3000);
+		await page.screenshot({ path: join(out, `market-${name}.png`) });
+		await createVault(page);
+		await page.screenshot({ path: join(out, `accounts-empty-${name}.png`) });
+		await page.getByRole('button', { name: 'Add account' }).click();
+		await page.screenshot({ path: join(out, `add-account-${name}.png`) });
+		await page
+			.getByRole('dialog', { name: 'Add account' })
+			.getByRole('button', { name: 'Cancel' })
+			.click();
+		await addAccount(page, sim, MAIN);
+		await page.getByRole('article').first().waitFor();
+		await page.waitForTimeout(2500);
+		await page.screenshot({ path: join(out, `accounts-${name}.png`), fullPage: true });
+		await page.getByRole('button', { name: /Close 25% of BTCUSDT long/ }).click();
+		await page.waitForTimeout(300);
+		await page.screenshot({ path: join(out, `confirm-${name}.png`) });
+		await page.getByRole('dialog').getByRole('button', { name: 'Cancel', exact: true }).click();
+		// A close whose reply never comes: the position is locked while Perch checks with the exchange.
+		sim.sim.faults.holdNext('submit-order', 20_000);
+		await page.getByRole('button', { name: /Close 25% of SOLUSDT long/ }).click();
+		await hold(page, 'Hold to close');
+		await page.getByText(/^Checking with the exchange:/).waitFor({ timeout: 20_000 });
+		await page.getByRole('article', { name: /SOLUSDT long/ }).scrollIntoViewIfNeeded();
+		await page.screenshot({ path: join(out, `checking-${name}.png`) });
+		await page.getByRole('button', { name: 'I checked, send a new close' }).click();
+		await page.waitForTimeout(300);
+		await page.screenshot({ path: join(out, `override-${name}.png`) });
+		await page.getByRole('dialog').getByRole('button', { name: 'Cancel', exact: true }).click();
+		await page
+			.getByText(/^Checking with the exchange:/)
+			.waitFor({ state: 'detached', timeout: 30_000 });
+		await page.goto(new URL('/settings', harness.appUrl).href);
+		await page.waitForTimeout(800);
+		await page.screenshot({ path: join(out, `settings-${name}.png`), fullPage: true });
+		await page
+			.getByRole('button', { name: 'Lock now' })
+			.click()
+			.catch(() => undefined);
+		await page.goto(new URL('/accounts', harness.appUrl).href);
+		await page.waitForTimeout(800);
+		await page.screenshot({ path: join(out, `locked-${name}.png`) });
+		await page.context().close();
+	}
+}
+
+// Phone-first: every width, both themes, privacy on (one tap on the eye).
+// The BTCUSDT long near its liquidation price, so the alert banner shows.
+sim.sim.setMarkPrice('BTCUSDT', '63500');
 for (const [name, viewport] of [
-	['phone', { width: 390, height: 844 }],
-	['desktop', { width: 1400, height: 900 }]
+	['360', { width: 360, height: 780 }],
+	['390', { width: 390, height: 844 }],
+	['1280', { width: 1280, height: 800 }]
 ] as const) {
-	const { page } = await newGuardedPage(harness.browser, viewport);
-	await page.goto(harness.appUrl);
-	await page.waitForTimeout(3000);
-	await page.screenshot({ path: join(out, `market-${name}.png`) });
-	await createVault(page);
-	await page.screenshot({ path: join(out, `accounts-empty-${name}.png`) });
-	await page.getByRole('button', { name: 'Add account' }).click();
-	await page.screenshot({ path: join(out, `add-account-${name}.png`) });
-	await page
-		.getByRole('dialog', { name: 'Add account' })
-		.getByRole('button', { name: 'Cancel' })
-		.click();
-	await addAccount(page, sim, MAIN);
-	await page.getByRole('article').first().waitFor();
-	await page.waitForTimeout(2500);
-	await page.screenshot({ path: join(out, `accounts-${name}.png`), fullPage: true });
-	await page.getByRole('button', { name: /Close 25% of BTCUSDT long/ }).click();
-	await page.waitForTimeout(300);
-	await page.screenshot({ path: join(out, `confirm-${name}.png`) });
-	await page.getByRole('dialog').getByRole('button', { name: 'Cancel', exact: true }).click();
-	// A close whose reply never comes: the position is locked while Perch checks with the exchange.
-	sim.sim.faults.holdNext('submit-order', 20_000);
-	await page.getByRole('button', { name: /Close 25% of SOLUSDT long/ }).click();
-	await hold(page, 'Hold to close');
-	await page.getByText(/^Checking with the exchange:/).waitFor({ timeout: 20_000 });
-	await page.getByRole('article', { name: /SOLUSDT long/ }).scrollIntoViewIfNeeded();
-	await page.screenshot({ path: join(out, `checking-${name}.png`) });
-	await page.getByRole('button', { name: 'I checked, send a new close' }).click();
-	await page.waitForTimeout(300);
-	await page.screenshot({ path: join(out, `override-${name}.png`) });
-	await page.getByRole('dialog').getByRole('button', { name: 'Cancel', exact: true }).click();
-	await page
-		.getByText(/^Checking with the exchange:/)
-		.waitFor({ state: 'detached', timeout: 30_000 });
-	await page.goto(new URL('/settings', harness.appUrl).href);
-	await page.waitForTimeout(800);
-	await page.screenshot({ path: join(out, `settings-${name}.png`), fullPage: true });
-	await page
-		.getByRole('button', { name: 'Lock now' })
-		.click()
-		.catch(() => undefined);
-	await page.goto(new URL('/accounts', harness.appUrl).href);
-	await page.waitForTimeout(800);
-	await page.screenshot({ path: join(out, `locked-${name}.png`) });
-	await page.context().close();
+	for (const scheme of ['dark', 'light'] as const) {
+		const { page } = await newGuardedPage(harness.browser, viewport);
+		await page.emulateMedia({ colorScheme: scheme });
+		await page.goto(harness.appUrl);
+		await createVault(page);
+		await addAccount(page, sim, MAIN);
+		await page.getByRole('article').first().waitFor({ timeout: 20_000 });
+		await page.getByRole('button', { name: 'Hide balances and sizes' }).click();
+		await page.waitForTimeout(2500);
+		const tag = `${name}-${scheme}-private`;
+		await page.screenshot({ path: join(out, `accounts-${tag}.png`) });
+		await page
+			.getByRole('navigation', { name: 'Main' })
+			.getByRole('link', { name: 'Alerts' })
+			.click();
+		await page.waitForTimeout(500);
+		await page.screenshot({ path: join(out, `alerts-${tag}.png`), fullPage: true });
+		await page
+			.getByRole('navigation', { name: 'Main' })
+			.getByRole('link', { name: 'Market' })
+			.click();
+		await page.waitForTimeout(2500);
+		await page.screenshot({ path: join(out, `market-${tag}.png`) });
+		await page
+			.getByRole('navigation', { name: 'Main' })
+			.getByRole('link', { name: 'Settings' })
+			.click();
+		await page.waitForTimeout(500);
+		await page.screenshot({ path: join(out, `settings-${tag}.png`) });
+		await page.context().close();
+	}
 }
 await historyShots();
 await sim.close();
