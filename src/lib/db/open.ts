@@ -3,6 +3,7 @@
  * second-tab scenario can pass their own factory; idb's `wrap` still gives the typed promises.
  */
 import { wrap, type IDBPDatabase, type IDBPTransaction } from 'idb';
+import { addLastKnownStore } from './step-last-known';
 import { ALL_STORES, DB_NAME, DB_VERSION, type PerchDB } from './schema';
 
 export type PerchDatabase = IDBPDatabase<PerchDB>;
@@ -55,6 +56,7 @@ function upgrade(db: PerchDatabase, oldVersion: number, _tx: UpgradeTransaction)
 		db.createObjectStore('settings', { keyPath: 'key' });
 		db.createObjectStore('snapshots', { keyPath: 'accountId' });
 	}
+	if (oldVersion < 2) addLastKnownStore(db);
 }
 
 /** Empties every store in one transaction: the "forget everything on this device" button. */
