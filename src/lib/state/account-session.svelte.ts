@@ -19,6 +19,8 @@ import type {
 	VenueId
 } from '$lib/exchanges/types';
 import { describeClose, planClose, type ClosePlan } from '$lib/domain/close-planner';
+import type { LastKnownState } from '$lib/vault/last-known';
+import { staleReason } from './last-known-text';
 import type { CloseResult, CloseTarget, OrderGate } from './order-gate';
 
 export interface AccountIdentity {
@@ -41,6 +43,17 @@ const IDLE: ConnectionStatus = { state: 'idle', lastMessageAt: 0, reconnects: 0 
 const SETTLED_REFRESH_MS = 300;
 
 export type AdapterFactory = typeof createAdapter;
+
+/** What the account showed live last time, and where to keep what it shows live now. */
+export interface SessionMemory {
+	lastKnown?: LastKnownState;
+	save(state: LastKnownState): void;
+}
+
+/** Saves at most this often while numbers change: a cache, not a log. */
+const SAVE_AFTER_MS = 1000;
+/** The stream states in which the connection still stands (stale = a reply is overdue). */
+const CONNECTED = new Set(['live', 'stale']);
 
 /** What a close would send, planned from the live position. */
 export type ClosePreview =
@@ -68,6 +81,14 @@ export class AccountSession {
 	#instruments = $state.raw<Record<string, Instrument>>({});
 	/** serverTime − deviceTime, ms; signed requests are corrected by it. */
 	#clockSkewMs = $state.raw<number | null>(null);
+	/**
+	 * The numbers come from a REST snapshot fetched since the private stream last connected:
+	 * false while last-known state is shown, and from the moment the stream drops until the
+	 * snapshot after its reconnect has arrived.
+	 */
+	#fresh = $state.raw(false);
+	/** Device time (Unix ms) when the numbers shown were last known live; 0 if never. */
+	#asOf = $state.raw(0);
 
 	get status() {
 		return this.#status;
@@ -105,6 +126,14 @@ export class AccountSession {
 	get clockSkewMs() {
 		return this.#clockSkewMs;
 	}
+	/** The numbers are live: re-fetched since the private stream (re)connected. */
+	get dataLive(): boolean {
+		return this.#fresh;
+	}
+	/** When the numbers shown were last known live, while they are not; null when live or unknown. */
+	get lastKnownAt(): number | null {
+		return this.#fresh || this.#asOf === 0 ? null : this.#asOf;
+	}
 
 	#creds: AccountCredentials | null;
 	#gate: OrderGate;
@@ -121,6 +150,8 @@ export class AccountSession {
 	#clockTimer: ReturnType<typeof setInterval> | null = null;
 	#stopped = false;
 	#refreshing: Promise<void> | null = null;
+	#memory: SessionMemory | null = null;
+	#saveTimer: ReturnType<typeof setTimeout> | null = null;
 
 	constructor(
 		identity: AccountIdentity,
@@ -138,6 +169,22 @@ export class AccountSession {
 
 	get streamLive(): boolean {
 		return this.#status.state === 'live';
+	}
+
+	/**
+	 * Before start(): shows what was last known live at once, marked not live, and keeps what is
+	 * live from now on through `memory.save`.
+	 */
+	remember(memory: SessionMemory): void {
+		this.#memory = memory;
+		const known = memory.lastKnown;
+		if (!known || this.#snapshot !== 'loading') return;
+		this.#balances = known.balances;
+		this.#positions = known.positions;
+		this.#orders = known.orders;
+		this.#positionMode = known.positionMode;
+		this.#snapshotAt = known.savedAt;
+		this.#asOf = known.savedAt;
 	}
 
 	/**
@@ -170,15 +217,15 @@ export class AccountSession {
 		this.#stream = stream;
 		this.#stops.push(
 			stream.onEvent((e) => this.#apply(e)),
-			stream.onStatus((s) => (this.#status = s)),
+			stream.onStatus((s) => this.#setStatus(s)),
 			stream.onReconnected(() => {
 				void this.refresh();
 				this.#gate.reconcile(this.identity.id);
 			})
 		);
-		this.#status = stream.status;
+		this.#setStatus(stream.status);
 		this.#statusTimer = setInterval(() => {
-			if (this.#stream) this.#status = this.#stream.status;
+			if (this.#stream) this.#setStatus(this.#stream.status);
 		}, 500);
 		// One public socket per venue endpoint, shared with the market screen and other accounts.
 		this.#market = this.#markets.acquire(adapter);
@@ -203,7 +250,9 @@ export class AccountSession {
 		if (this.#statusTimer) clearInterval(this.#statusTimer);
 		if (this.#clockTimer) clearInterval(this.#clockTimer);
 		if (this.#refreshTimer) clearTimeout(this.#refreshTimer);
-		this.#statusTimer = this.#clockTimer = this.#refreshTimer = null;
+		if (this.#saveTimer) clearTimeout(this.#saveTimer);
+		this.#statusTimer = this.#clockTimer = this.#refreshTimer = this.#saveTimer = null;
+		this.#memory = null;
 		this.#stream?.close();
 		this.#market?.close();
 		this.#stream = null;
@@ -219,6 +268,7 @@ export class AccountSession {
 
 	/** The exact order a close of this share of the live position would send, or why not. */
 	previewClose(symbol: string, side: PositionSide, fraction: number): ClosePreview {
+		if (!this.#fresh) return { ok: false, reason: this.#staleReason() };
 		const position = this.#positions.find((p) => p.symbol === symbol && p.side === side);
 		if (!position)
 			return { ok: false, reason: `The ${symbol} ${side} position is no longer open.` };
@@ -263,8 +313,13 @@ export class AccountSession {
 			livePosition: (symbol, side) =>
 				this.#positions.find((p) => p.symbol === symbol && p.side === side),
 			instrument: (symbol) => this.#instruments[symbol],
+			// Last-known numbers are never closed from: the gate refuses until they are re-fetched.
 			probe: () =>
-				this.#stream ? this.#stream.probe() : Promise.resolve('the account is not connected'),
+				!this.#fresh
+					? Promise.resolve(this.#staleReason())
+					: this.#stream
+						? this.#stream.probe()
+						: Promise.resolve('the account is not connected'),
 			settled: () => this.#refreshSoon()
 		};
 	}
@@ -292,7 +347,11 @@ export class AccountSession {
 			this.#snapshotAt = snap.fetchedAt;
 			this.#snapshot = 'ready';
 			this.#error = null;
+			// Live only if the stream did not drop while the snapshot was on its way.
+			this.#fresh = CONNECTED.has(this.#status.state) || this.#status.state === 'connecting';
+			if (this.#fresh) this.#asOf = Date.now();
 			this.#syncWatches();
+			this.#saveSoon();
 		} catch (e) {
 			this.#fail(e);
 		}
@@ -337,6 +396,7 @@ export class AccountSession {
 							};
 				const merged = { ...base, ...defined(e.balance), updatedAt: Date.now() };
 				this.#balances = i >= 0 ? this.#balances.with(i, merged) : [...this.#balances, merged];
+				this.#saveSoon();
 				return;
 			}
 			case 'position': {
@@ -363,6 +423,7 @@ export class AccountSession {
 					void this.refresh();
 				}
 				this.#syncWatches();
+				this.#saveSoon();
 				return;
 			}
 			case 'order': {
@@ -381,6 +442,7 @@ export class AccountSession {
 				} else {
 					this.#orders = i >= 0 ? this.#orders.with(i, o) : [o, ...this.#orders];
 				}
+				this.#saveSoon();
 				return;
 			}
 			case 'error':
@@ -419,7 +481,38 @@ export class AccountSession {
 
 	#fail(e: unknown): void {
 		this.#error = e instanceof Error ? e.message : String(e);
-		if (this.#snapshot === 'loading') this.#snapshot = 'error';
+		// Last-known numbers stay on screen, marked not live, rather than an error in their place.
+		if (this.#snapshot === 'loading' && this.#asOf === 0) this.#snapshot = 'error';
+	}
+
+	/** A drop ends "live": from here the numbers are last-known until a snapshot is re-fetched. */
+	#setStatus(next: ConnectionStatus): void {
+		const wasConnected = CONNECTED.has(this.#status.state);
+		if (wasConnected && !CONNECTED.has(next.state) && this.#fresh) {
+			this.#fresh = false;
+			this.#asOf = Date.now();
+		}
+		this.#status = next;
+	}
+
+	#staleReason(): string {
+		return staleReason(this.#asOf);
+	}
+
+	/** Keeps what is live for the next unlock, a little after the numbers stop changing. */
+	#saveSoon(): void {
+		if (!this.#memory || this.#stopped || this.#saveTimer) return;
+		this.#saveTimer = setTimeout(() => {
+			this.#saveTimer = null;
+			if (!this.#fresh || !this.#memory) return;
+			this.#memory.save({
+				positions: this.#positions,
+				balances: this.#balances,
+				orders: this.#orders,
+				positionMode: this.#positionMode,
+				savedAt: Date.now()
+			});
+		}, SAVE_AFTER_MS);
 	}
 }
 

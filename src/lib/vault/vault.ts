@@ -250,7 +250,14 @@ export class Vault {
 	 * Wraps the data key under the new passkey's PRF-derived key, replacing any earlier passkey.
 	 * Asks for the passphrase: the only way to get a copy of the data key that can be wrapped.
 	 */
-	async addPasskey(passphrase: string, passkey: NewPasskey): Promise<void> {
+	/**
+	 * `passkey` may be a function that registers it: it runs only once the passphrase is checked,
+	 * so a wrong passphrase never leaves a useless passkey on the device.
+	 */
+	async addPasskey(
+		passphrase: string,
+		register: NewPasskey | (() => Promise<NewPasskey>)
+	): Promise<void> {
 		this.#requireOpen();
 		const meta = await this.#requireMeta();
 		const passphraseKey = await keyIfCorrect(passphrase, meta, this.#minIterations);
@@ -260,8 +267,11 @@ export class Vault {
 				throw error instanceof DecryptionError ? new DataKeyDamagedError() : error;
 			}
 		);
+		const passkey = typeof register === 'function' ? await register() : register;
 		const hkdfSalt = randomBytes(HKDF_SALT_BYTES);
 		const wrappingKey = await passkeyWrappingKey(passkey.prfOutput as BufferSource, hkdfSalt);
+		// The registered output is ours to wipe; a caller's own buffer is the caller's.
+		if (typeof register === 'function') passkey.prfOutput.fill(0);
 		const wrap: PasskeyWrap = {
 			credentialId: new Uint8Array(passkey.credentialId),
 			rpId: passkey.rpId,
