@@ -54,7 +54,10 @@ class Venue {
 				if (!this.online) throw new TypeError('Failed to fetch');
 				return { offsetMs: 0, rttMs: 1, measuredAt: 0 };
 			},
-			instruments: async () => [instrument()],
+			instruments: async () => {
+				if (!this.online) throw new TypeError('Failed to fetch');
+				return [instrument()];
+			},
 			accountSnapshot: async () => {
 				this.snapshots++;
 				if (this.hold) await this.hold;

@@ -350,6 +350,9 @@ export class AccountSession {
 			// Live only if the stream did not drop while the snapshot was on its way.
 			this.#fresh = CONNECTED.has(this.#status.state) || this.#status.state === 'connecting';
 			if (this.#fresh) this.#asOf = Date.now();
+			// Started offline: what could not be read then is read now.
+			if (Object.keys(this.#instruments).length === 0) void this.#loadInstruments(adapter);
+			if (this.#clockSkewMs === null) void this.#measureClock(adapter);
 			this.#syncWatches();
 			this.#saveSoon();
 		} catch (e) {

@@ -1,6 +1,7 @@
 import { venueName } from '$lib/exchanges/registry';
 import type { Position } from '$lib/exchanges/types';
 import type { AccountSession } from './account-session.svelte';
+import { asOfText } from './last-known-text';
 import { positionKey, type PositionLock } from './order-gate';
 import type { AccountView, PositionView } from './view-models';
 import { balanceView, positionView } from './views';
@@ -22,8 +23,14 @@ export function accountView(s: AccountSession, now: number): AccountView {
 		positionCount: s.positions.length,
 		orderCount: s.orders.length,
 		snapshotAgeMs: s.snapshotAt ? now - s.snapshotAt : null,
-		clockSkewMs: s.clockSkewMs
+		clockSkewMs: s.clockSkewMs,
+		lastKnown: lastKnownText(s, now)
 	};
+}
+
+function lastKnownText(s: AccountSession, now: number): string | null {
+	const at = s.lastKnownAt;
+	return at === null ? null : asOfText(at, now);
 }
 
 /** A position card: the exchange's row (what a close is asked for) and what the card shows. */
@@ -38,19 +45,23 @@ export function positionCards(
 	locks: Record<string, PositionLock>,
 	now: number
 ): PositionCardModel[] {
+	const lastKnown = lastKnownText(s, now);
 	return s.positions.map((p) => {
 		const lock = locks[positionKey(p)];
 		return {
 			raw: p,
-			view: positionView(p, {
-				accountLabel: s.identity.label,
-				instrument: s.instruments[p.symbol],
-				mark: s.marks[p.symbol],
-				funding: s.funding[p.symbol],
-				closing: lock !== undefined,
-				checking: lock?.state === 'checking' ? lock.clientOrderIds : [],
-				now
-			})
+			view: {
+				...positionView(p, {
+					accountLabel: s.identity.label,
+					instrument: s.instruments[p.symbol],
+					mark: s.marks[p.symbol],
+					funding: s.funding[p.symbol],
+					closing: lock !== undefined,
+					checking: lock?.state === 'checking' ? lock.clientOrderIds : [],
+					now
+				}),
+				lastKnown
+			}
 		};
 	});
 }

@@ -47,6 +47,8 @@ export interface PositionView {
 	 * client order ids, and only an explicit override may send a new close.
 	 */
 	checking: string[];
+	/** Not live: "as of 14:02, 3 min ago" for last-known numbers; null when live. */
+	lastKnown?: string | null;
 }
 
 export interface BalanceView {
@@ -90,6 +92,8 @@ export interface AccountView {
 	snapshotAgeMs: number | null;
 	/** Exchange time − device time, ms; null until measured. */
 	clockSkewMs: number | null;
+	/** Not live: "as of 14:02, 3 min ago" for last-known numbers; null when live. */
+	lastKnown?: string | null;
 }
 
 export interface AccountMetaView {
