@@ -6,6 +6,7 @@
 import { runBookBench } from './book';
 import { runCampaignBench } from './campaign';
 import { runCloseBench } from './close';
+import { runLastKnownBench } from './last-known';
 import { runUnlockBench } from './unlock';
 
 interface Bench {
@@ -18,6 +19,7 @@ const benches: Bench[] = [
 	{ name: 'book', run: runBookBench },
 	{ name: 'close', run: runCloseBench },
 	{ name: 'unlock', run: runUnlockBench },
+	{ name: 'lastknown', run: runLastKnownBench },
 	{ name: 'campaign', run: runCampaignBench }
 ];
 
