@@ -45,7 +45,7 @@ const SETTLED_REFRESH_MS = 300;
 export type AdapterFactory = typeof createAdapter;
 
 /** What the account showed live last time, and where to keep what it shows live now. */
-export interface SessionMemory {
+export interface SessionCache {
 	lastKnown?: LastKnownState;
 	save(state: LastKnownState): void;
 }
@@ -150,7 +150,7 @@ export class AccountSession {
 	#clockTimer: ReturnType<typeof setInterval> | null = null;
 	#stopped = false;
 	#refreshing: Promise<void> | null = null;
-	#memory: SessionMemory | null = null;
+	#cache: SessionCache | null = null;
 	#saveTimer: ReturnType<typeof setTimeout> | null = null;
 
 	constructor(
@@ -173,11 +173,11 @@ export class AccountSession {
 
 	/**
 	 * Before start(): shows what was last known live at once, marked not live, and keeps what is
-	 * live from now on through `memory.save`.
+	 * live from now on through `cache.save`.
 	 */
-	remember(memory: SessionMemory): void {
-		this.#memory = memory;
-		const known = memory.lastKnown;
+	remember(cache: SessionCache): void {
+		this.#cache = cache;
+		const known = cache.lastKnown;
 		if (!known || this.#snapshot !== 'loading') return;
 		this.#balances = known.balances;
 		this.#positions = known.positions;
@@ -252,7 +252,7 @@ export class AccountSession {
 		if (this.#refreshTimer) clearTimeout(this.#refreshTimer);
 		if (this.#saveTimer) clearTimeout(this.#saveTimer);
 		this.#statusTimer = this.#clockTimer = this.#refreshTimer = this.#saveTimer = null;
-		this.#memory = null;
+		this.#cache = null;
 		this.#stream?.close();
 		this.#market?.close();
 		this.#stream = null;
@@ -504,11 +504,11 @@ export class AccountSession {
 
 	/** Keeps what is live for the next unlock, a little after the numbers stop changing. */
 	#saveSoon(): void {
-		if (!this.#memory || this.#stopped || this.#saveTimer) return;
+		if (!this.#cache || this.#stopped || this.#saveTimer) return;
 		this.#saveTimer = setTimeout(() => {
 			this.#saveTimer = null;
-			if (!this.#fresh || !this.#memory) return;
-			this.#memory.save({
+			if (!this.#fresh || !this.#cache) return;
+			this.#cache.save({
 				positions: this.#positions,
 				balances: this.#balances,
 				orders: this.#orders,
