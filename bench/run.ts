@@ -7,6 +7,7 @@ import { runBookBench } from './book';
 import { runCampaignBench } from './campaign';
 import { runCloseBench } from './close';
 import { runHistoryBench } from './history';
+import { runLastKnownBench } from './last-known';
 import { runUnlockBench } from './unlock';
 
 interface Bench {
@@ -19,6 +20,7 @@ const benches: Bench[] = [
 	{ name: 'book', run: runBookBench },
 	{ name: 'close', run: runCloseBench },
 	{ name: 'unlock', run: runUnlockBench },
+	{ name: 'lastknown', run: runLastKnownBench },
 	{ name: 'campaign', run: runCampaignBench },
 	{ name: 'history', run: runHistoryBench }
 ];

@@ -71,7 +71,7 @@ export interface FiredAlert {
 	event: AlertEvent;
 }
 
-interface AccountMemory {
+interface AccountPrior {
 	/** Position sizes by key, from the last ready observation. */
 	positions: Record<string, { symbol: string; side: 'long' | 'short'; size: string }>;
 	/** Filled size by order id. */
@@ -85,7 +85,7 @@ interface AccountMemory {
 export interface EvaluatorState {
 	/** Condition keys (rule id + subject) that fired and wait for recovery. */
 	disarmed: string[];
-	accounts: Record<string, AccountMemory>;
+	accounts: Record<string, AccountPrior>;
 }
 
 export const INITIAL_STATE: EvaluatorState = { disarmed: [], accounts: {} };
@@ -111,7 +111,7 @@ export function evaluate(input: EvaluateInput): EvaluateResult {
 	const fired: FiredAlert[] = [];
 	const wasDisarmed = new Set(input.state.disarmed);
 	const disarmed = new Set<string>();
-	const accounts: Record<string, AccountMemory> = {};
+	const accounts: Record<string, AccountPrior> = {};
 
 	/** Applies hysteresis to one condition: fire on the crossing, stay quiet until recovered. */
 	const threshold = (key: string, verdict: Verdict, alert: () => FiredAlert) => {
@@ -129,10 +129,10 @@ export function evaluate(input: EvaluateInput): EvaluateResult {
 		const rules = input.rules.filter(
 			(r) => r.enabled && (r.accountId === null || r.accountId === acct.accountId)
 		);
-		const memory = input.state.accounts[acct.accountId];
+		const prior = input.state.accounts[acct.accountId];
 		const base = { accountId: acct.accountId, accountLabel: acct.label };
 
-		const downSince = acct.streamLive ? null : (memory?.downSince ?? input.monoNow);
+		const downSince = acct.streamLive ? null : (prior?.downSince ?? input.monoNow);
 
 		for (const rule of rules) {
 			const make = (event: AlertEvent): FiredAlert => ({
@@ -221,13 +221,13 @@ export function evaluate(input: EvaluateInput): EvaluateResult {
 			}
 		}
 
-		const positions: AccountMemory['positions'] = {};
+		const positions: AccountPrior['positions'] = {};
 		for (const p of acct.positions)
 			positions[p.key] = { symbol: p.symbol, side: p.side, size: p.size };
-		const fills: AccountMemory['fills'] = {};
+		const fills: AccountPrior['fills'] = {};
 		for (const o of acct.orders) fills[o.orderId] = o.filledSize;
 
-		if (acct.ready && memory?.ready) {
+		if (acct.ready && prior?.ready) {
 			const fillRule = rules.find((r) => r.kind === 'fill');
 			const positionRule = rules.find((r) => r.kind === 'position');
 			const make = (rule: AlertRule, event: AlertEvent): FiredAlert => ({
@@ -237,7 +237,7 @@ export function evaluate(input: EvaluateInput): EvaluateResult {
 				event
 			});
 			for (const [key, now] of Object.entries(positions)) {
-				const before = memory.positions[key];
+				const before = prior.positions[key];
 				if (!before) {
 					if (positionRule) {
 						fired.push(make(positionRule, { kind: 'position', ...now, opened: true }));
@@ -253,14 +253,14 @@ export function evaluate(input: EvaluateInput): EvaluateResult {
 					);
 				}
 			}
-			for (const [key, before] of Object.entries(memory.positions)) {
+			for (const [key, before] of Object.entries(prior.positions)) {
 				if (!positions[key] && positionRule) {
 					fired.push(make(positionRule, { kind: 'position', ...before, opened: false }));
 				}
 			}
 			if (fillRule) {
 				for (const o of acct.orders) {
-					const before = memory.fills[o.orderId];
+					const before = prior.fills[o.orderId];
 					if (before !== undefined && before !== o.filledSize && Number(o.filledSize) > 0) {
 						fired.push(
 							make(fillRule, {
@@ -277,7 +277,7 @@ export function evaluate(input: EvaluateInput): EvaluateResult {
 
 		accounts[acct.accountId] = acct.ready
 			? { positions, fills, downSince, ready: true }
-			: { ...(memory ?? { positions: {}, fills: {} }), downSince, ready: memory?.ready ?? false };
+			: { ...(prior ?? { positions: {}, fills: {} }), downSince, ready: prior?.ready ?? false };
 	}
 
 	// Conditions of subjects no longer observed (a closed position, a locked account) are

@@ -21,12 +21,14 @@ export async function putAccount(db: PerchDatabase, account: AccountRecord): Pro
 	await db.put('accounts', account);
 }
 
-/** Removes the account and its cached snapshot; its close records stay as the audit trail. */
+/** Removes the account and its cached state; its close records stay as the audit trail. */
 export function deleteAccount(db: PerchDatabase, id: string): Promise<boolean> {
-	return atomically(db.transaction(['accounts', 'snapshots'], 'readwrite'), async (tx) => {
+	const stores = ['accounts', 'snapshots', 'lastKnown'] as const;
+	return atomically(db.transaction([...stores], 'readwrite'), async (tx) => {
 		const existed = (await tx.objectStore('accounts').getKey(id)) !== undefined;
 		await tx.objectStore('accounts').delete(id);
 		await tx.objectStore('snapshots').delete(id);
+		await tx.objectStore('lastKnown').delete(id);
 		return existed;
 	});
 }

@@ -4,6 +4,7 @@
  */
 import { unwrap, wrap, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import { addLedgerStores } from './ledger-schema';
+import { addLastKnownStore } from './step-last-known';
 import { ALL_STORES, DB_NAME, DB_VERSION, type PerchDB } from './schema';
 
 export type PerchDatabase = IDBPDatabase<PerchDB>;
@@ -57,6 +58,7 @@ function upgrade(db: PerchDatabase, oldVersion: number, _tx: UpgradeTransaction)
 		db.createObjectStore('snapshots', { keyPath: 'accountId' });
 	}
 	if (oldVersion < 2) addLedgerStores(unwrap(db));
+	if (oldVersion < 3) addLastKnownStore(db);
 }
 
 /** Empties every store in one transaction: the "forget everything on this device" button. */

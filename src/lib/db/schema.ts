@@ -17,7 +17,7 @@ import { LEDGER_STORES, type LedgerStores } from './ledger-schema';
 
 export const DB_NAME = 'perch';
 /** Raise by one and add an `if (oldVersion < N)` step in open.ts; never edit an old step. */
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 /** AES-GCM output as stored: a 96-bit IV and the ciphertext with its 128-bit tag appended. */
 export interface EncryptedBlob {
@@ -31,13 +31,47 @@ export interface KdfParams {
 	salt: Uint8Array<ArrayBuffer>;
 }
 
-/** The singleton record under key 'meta': how to derive the key, and how to tell it is right. */
-export interface VaultMeta {
+/**
+ * The singleton record under key 'meta': how to derive the passphrase key, and how to tell it is
+ * right. Version 1 (written before the data key existed): that key seals the accounts itself.
+ * Version 2: a random data key seals the accounts and is stored only wrapped, under the passphrase
+ * key and optionally under a key derived from a passkey's PRF output.
+ */
+export type VaultMeta = VaultMetaV1 | VaultMetaV2;
+
+export interface VaultMetaV1 {
 	/** Format of the vault record itself, not the database version. */
 	version: 1;
 	kdf: KdfParams;
 	/** A known constant encrypted with the vault key: decrypts only with the right passphrase. */
 	verifier: EncryptedBlob;
+	createdAt: number;
+}
+
+export interface VaultMetaV2 {
+	version: 2;
+	kdf: KdfParams;
+	/** A known constant under the passphrase key: tells a wrong passphrase from a damaged key. */
+	verifier: EncryptedBlob;
+	/** The data key, AES-GCM-wrapped under the passphrase key. */
+	dataKey: EncryptedBlob;
+	/** The data key wrapped under a passkey's PRF-derived key, when one was added. */
+	passkey?: PasskeyWrap;
+	createdAt: number;
+}
+
+/** Nothing here is secret: without the authenticator the PRF output cannot be computed. */
+export interface PasskeyWrap {
+	/** The WebAuthn credential id, asked for by id at unlock. */
+	credentialId: Uint8Array<ArrayBuffer>;
+	/** The relying party (the app's host name) the passkey was made for. */
+	rpId: string;
+	/** The PRF input ("first" salt) sent to the authenticator. */
+	prfSalt: Uint8Array<ArrayBuffer>;
+	/** The HKDF salt for turning the PRF output into the wrapping key. */
+	hkdfSalt: Uint8Array<ArrayBuffer>;
+	/** The data key wrapped under the HKDF-derived key. */
+	dataKey: EncryptedBlob;
 	createdAt: number;
 }
 
@@ -141,6 +175,15 @@ export interface SnapshotRecord {
 	savedAt: number;
 }
 
+/**
+ * An account's last positions, balances and open orders, as JSON sealed with the vault's data key
+ * (see vault/last-known.ts): readable only while unlocked, shown before the streams answer.
+ */
+export interface LastKnownRecord {
+	accountId: string;
+	state: EncryptedBlob;
+}
+
 export interface PerchDB extends DBSchema, LedgerStores {
 	vault: {
 		key: 'meta';
@@ -163,15 +206,26 @@ export interface PerchDB extends DBSchema, LedgerStores {
 		key: string;
 		value: SnapshotRecord;
 	};
+	lastKnown: {
+		key: string;
+		value: LastKnownRecord;
+	};
 }
 
 export type PerchStoreName =
-	'vault' | 'accounts' | 'closes' | 'settings' | 'snapshots' | (typeof LEDGER_STORES)[number];
+	| 'vault'
+	| 'accounts'
+	| 'closes'
+	| 'settings'
+	| 'snapshots'
+	| 'lastKnown'
+	| (typeof LEDGER_STORES)[number];
 export const ALL_STORES: PerchStoreName[] = [
 	'vault',
 	'accounts',
 	'closes',
 	'settings',
 	'snapshots',
+	'lastKnown',
 	...LEDGER_STORES
 ];

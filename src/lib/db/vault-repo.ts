@@ -1,7 +1,7 @@
 /** The vault singleton and the writes that must change it together with the accounts. */
 import { atomically } from './atomic';
 import type { PerchDatabase } from './open';
-import type { AccountRecord, VaultMeta } from './schema';
+import type { AccountRecord, EncryptedBlob, VaultMeta, VaultMetaV2 } from './schema';
 
 const META_KEY = 'meta';
 
@@ -33,11 +33,16 @@ export function createVaultMeta(db: PerchDatabase, meta: VaultMeta): Promise<boo
 export function putAccountUnderKey(
 	db: PerchDatabase,
 	expectedSalt: Uint8Array,
-	account: AccountRecord
+	account: AccountRecord,
+	expectedLayout?: VaultMeta['version']
 ): Promise<void> {
 	return atomically(db.transaction(['vault', 'accounts'], 'readwrite'), async (tx) => {
 		const current = await tx.objectStore('vault').get(META_KEY);
 		if (!current || !sameBytes(current.kdf.salt, expectedSalt)) throw new VaultChangedError();
+		// Another tab moved the vault to the data-key layout: our key no longer seals accounts.
+		if (expectedLayout !== undefined && current.version !== expectedLayout) {
+			throw new VaultChangedError();
+		}
 		await tx.objectStore('accounts').put(account);
 	});
 }
@@ -56,11 +61,15 @@ export interface ResealedAccount {
 export function resealAccounts(
 	db: PerchDatabase,
 	expectedSalt: Uint8Array,
-	accounts: ResealedAccount[]
+	accounts: ResealedAccount[],
+	expectedLayout?: VaultMeta['version']
 ): Promise<string[]> {
 	return atomically(db.transaction(['vault', 'accounts'], 'readwrite'), async (tx) => {
 		const current = await tx.objectStore('vault').get(META_KEY);
 		if (!current || !sameBytes(current.kdf.salt, expectedSalt)) throw new VaultChangedError();
+		if (expectedLayout !== undefined && current.version !== expectedLayout) {
+			throw new VaultChangedError();
+		}
 		const written: string[] = [];
 		for (const { before, after } of accounts) {
 			const stored = await tx.objectStore('accounts').get(before.id);
@@ -100,8 +109,58 @@ export function rekeyVault(
 }
 
 /**
+ * Moves a vault written before the data key existed to the data-key layout: the new meta and every
+ * account re-sealed under the data key, in one transaction, only while the stored vault is still
+ * the old layout with the same salt and accounts. Otherwise nothing is written.
+ */
+export function migrateVault(
+	db: PerchDatabase,
+	expected: VaultSnapshotCheck,
+	meta: VaultMetaV2,
+	accounts: AccountRecord[]
+): Promise<void> {
+	return atomically(db.transaction(['vault', 'accounts', 'lastKnown'], 'readwrite'), async (tx) => {
+		const current = await tx.objectStore('vault').get(META_KEY);
+		const ids = await tx.objectStore('accounts').getAllKeys();
+		if (!current || current.version !== 1) throw new VaultChangedError();
+		if (!sameBytes(current.kdf.salt, expected.salt)) throw new VaultChangedError();
+		if (!sameIds(ids, expected.accountIds)) throw new VaultChangedError();
+		await tx.objectStore('vault').put(meta, META_KEY);
+		for (const account of accounts) await tx.objectStore('accounts').put(account);
+		// Nothing was sealed with a data key before; anything here is not ours to read.
+		await tx.objectStore('lastKnown').clear();
+	});
+}
+
+/**
+ * Replaces the meta (passphrase change, passkey added or removed) only while the stored one still
+ * wraps the same data key under the same salt: the accounts are untouched, since the data key
+ * does not change.
+ */
+export function replaceVaultMeta(
+	db: PerchDatabase,
+	expected: VaultMetaV2,
+	next: VaultMetaV2
+): Promise<void> {
+	return atomically(db.transaction('vault', 'readwrite'), async (tx) => {
+		const current = await tx.store.get(META_KEY);
+		if (
+			!current ||
+			current.version !== 2 ||
+			!sameBytes(current.kdf.salt, expected.kdf.salt) ||
+			!sameBlob(current.dataKey, expected.dataKey) ||
+			!samePasskey(current, expected)
+		) {
+			throw new VaultChangedError();
+		}
+		await tx.store.put(next, META_KEY);
+	});
+}
+
+/**
  * The whole vault becomes `meta` + `accounts` (restore from a backup). Snapshots of accounts that
- * no longer exist go too; close records stay as the audit trail.
+ * no longer exist go too, and every last-known state (the data key changed); close records stay
+ * as the audit trail.
  */
 export function replaceVault(
 	db: PerchDatabase,
@@ -109,7 +168,9 @@ export function replaceVault(
 	accounts: AccountRecord[]
 ): Promise<void> {
 	const keep = new Set(accounts.map((a) => a.id));
-	return atomically(db.transaction(['vault', 'accounts', 'snapshots'], 'readwrite'), async (tx) => {
+	const stores = ['vault', 'accounts', 'snapshots', 'lastKnown'] as const;
+	return atomically(db.transaction([...stores], 'readwrite'), async (tx) => {
+		await tx.objectStore('lastKnown').clear();
 		await tx.objectStore('accounts').clear();
 		await tx.objectStore('vault').put(meta, META_KEY);
 		for (const account of accounts) await tx.objectStore('accounts').put(account);
@@ -122,6 +183,20 @@ export function replaceVault(
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 	return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+
+function sameBlob(a: EncryptedBlob, b: EncryptedBlob): boolean {
+	return (
+		sameBytes(a.iv, b.iv) && sameBytes(new Uint8Array(a.ciphertext), new Uint8Array(b.ciphertext))
+	);
+}
+
+function samePasskey(a: VaultMetaV2, b: VaultMetaV2): boolean {
+	if (!a.passkey || !b.passkey) return !a.passkey && !b.passkey;
+	return (
+		sameBytes(a.passkey.credentialId, b.passkey.credentialId) &&
+		sameBlob(a.passkey.dataKey, b.passkey.dataKey)
+	);
 }
 
 function sameRecord(a: AccountRecord, b: AccountRecord): boolean {

@@ -19,6 +19,8 @@ import type {
 	VenueId
 } from '$lib/exchanges/types';
 import { describeClose, planClose, sizeText, type ClosePlan } from '$lib/domain/close-planner';
+import type { LastKnownState } from '$lib/vault/last-known';
+import { staleReason } from './last-known-text';
 import type { CloseResult, CloseTarget, OrderGate } from './order-gate';
 
 export interface AccountIdentity {
@@ -43,6 +45,17 @@ const IDLE: ConnectionStatus = { state: 'idle', lastMessageAt: 0, reconnects: 0 
 const SETTLED_REFRESH_MS = 300;
 
 export type AdapterFactory = typeof createAdapter;
+
+/** What the account showed live last time, and where to keep what it shows live now. */
+export interface SessionCache {
+	lastKnown?: LastKnownState;
+	save(state: LastKnownState): void;
+}
+
+/** Saves at most this often while numbers change: a cache, not a log. */
+const SAVE_AFTER_MS = 1000;
+/** The stream states in which the connection still stands (stale = a reply is overdue). */
+const CONNECTED = new Set(['live', 'stale']);
 
 /** What a close would send, planned from the live position. */
 export type ClosePreview =
@@ -77,6 +90,14 @@ export class AccountSession {
 	#instruments = $state.raw<Record<string, Instrument>>({});
 	/** serverTime − deviceTime, ms; signed requests are corrected by it. */
 	#clockSkewMs = $state.raw<number | null>(null);
+	/**
+	 * The numbers come from a REST snapshot fetched since the private stream last connected:
+	 * false while last-known state is shown, and from the moment the stream drops until the
+	 * snapshot after its reconnect has arrived.
+	 */
+	#fresh = $state.raw(false);
+	/** Device time (Unix ms) when the numbers shown were last known live; 0 if never. */
+	#asOf = $state.raw(0);
 
 	get status() {
 		return this.#status;
@@ -114,6 +135,14 @@ export class AccountSession {
 	get clockSkewMs() {
 		return this.#clockSkewMs;
 	}
+	/** The numbers are live: re-fetched since the private stream (re)connected. */
+	get dataLive(): boolean {
+		return this.#fresh;
+	}
+	/** When the numbers shown were last known live, while they are not; null when live or unknown. */
+	get lastKnownAt(): number | null {
+		return this.#fresh || this.#asOf === 0 ? null : this.#asOf;
+	}
 
 	#creds: AccountCredentials | null;
 	#gate: OrderGate;
@@ -130,6 +159,8 @@ export class AccountSession {
 	#clockTimer: ReturnType<typeof setInterval> | null = null;
 	#stopped = false;
 	#refreshing: Promise<void> | null = null;
+	#cache: SessionCache | null = null;
+	#saveTimer: ReturnType<typeof setTimeout> | null = null;
 
 	constructor(
 		identity: AccountIdentity,
@@ -147,6 +178,22 @@ export class AccountSession {
 
 	get streamLive(): boolean {
 		return this.#status.state === 'live';
+	}
+
+	/**
+	 * Before start(): shows what was last known live at once, marked not live, and keeps what is
+	 * live from now on through `cache.save`.
+	 */
+	remember(cache: SessionCache): void {
+		this.#cache = cache;
+		const known = cache.lastKnown;
+		if (!known || this.#snapshot !== 'loading') return;
+		this.#balances = known.balances;
+		this.#positions = known.positions;
+		this.#orders = known.orders;
+		this.#positionMode = known.positionMode;
+		this.#snapshotAt = known.savedAt;
+		this.#asOf = known.savedAt;
 	}
 
 	/**
@@ -179,15 +226,15 @@ export class AccountSession {
 		this.#stream = stream;
 		this.#stops.push(
 			stream.onEvent((e) => this.#apply(e)),
-			stream.onStatus((s) => (this.#status = s)),
+			stream.onStatus((s) => this.#setStatus(s)),
 			stream.onReconnected(() => {
 				void this.refresh();
 				this.#gate.reconcile(this.identity.id);
 			})
 		);
-		this.#status = stream.status;
+		this.#setStatus(stream.status);
 		this.#statusTimer = setInterval(() => {
-			if (this.#stream) this.#status = this.#stream.status;
+			if (this.#stream) this.#setStatus(this.#stream.status);
 		}, 500);
 		// One public socket per venue endpoint, shared with the market screen and other accounts.
 		this.#market = this.#markets.acquire(adapter);
@@ -219,7 +266,9 @@ export class AccountSession {
 		if (this.#statusTimer) clearInterval(this.#statusTimer);
 		if (this.#clockTimer) clearInterval(this.#clockTimer);
 		if (this.#refreshTimer) clearTimeout(this.#refreshTimer);
-		this.#statusTimer = this.#clockTimer = this.#refreshTimer = null;
+		if (this.#saveTimer) clearTimeout(this.#saveTimer);
+		this.#statusTimer = this.#clockTimer = this.#refreshTimer = this.#saveTimer = null;
+		this.#cache = null;
 		this.#stream?.close();
 		this.#market?.close();
 		this.#stream = null;
@@ -235,6 +284,7 @@ export class AccountSession {
 
 	/** The exact order a close of this share of the live position would send, or why not. */
 	previewClose(symbol: string, side: PositionSide, fraction: number): ClosePreview {
+		if (!this.#fresh) return { ok: false, reason: this.#staleReason() };
 		const position = this.#positions.find((p) => p.symbol === symbol && p.side === side);
 		if (!position)
 			return { ok: false, reason: `The ${symbol} ${side} position is no longer open.` };
@@ -286,8 +336,13 @@ export class AccountSession {
 				this.#positions.find((p) => p.symbol === symbol && p.side === side),
 			instrument: (symbol) => this.#instruments[symbol],
 			sizeRules: sizeRulesOf(this.identity.venue),
+			// Last-known numbers are never closed from: the gate refuses until they are re-fetched.
 			probe: () =>
-				this.#stream ? this.#stream.probe() : Promise.resolve('the account is not connected'),
+				!this.#fresh
+					? Promise.resolve(this.#staleReason())
+					: this.#stream
+						? this.#stream.probe()
+						: Promise.resolve('the account is not connected'),
 			settled: () => this.#refreshSoon()
 		};
 	}
@@ -315,7 +370,14 @@ export class AccountSession {
 			this.#snapshotAt = snap.fetchedAt;
 			this.#snapshot = 'ready';
 			this.#error = null;
+			// Live only if the stream did not drop while the snapshot was on its way.
+			this.#fresh = CONNECTED.has(this.#status.state) || this.#status.state === 'connecting';
+			if (this.#fresh) this.#asOf = Date.now();
+			// Started offline: what could not be read then is read now.
+			if (Object.keys(this.#instruments).length === 0) void this.#loadInstruments(adapter);
+			if (this.#clockSkewMs === null) void this.#measureClock(adapter);
 			this.#syncWatches();
+			this.#saveSoon();
 		} catch (e) {
 			this.#fail(e);
 		}
@@ -360,6 +422,7 @@ export class AccountSession {
 							};
 				const merged = { ...base, ...defined(e.balance), updatedAt: Date.now() };
 				this.#balances = i >= 0 ? this.#balances.with(i, merged) : [...this.#balances, merged];
+				this.#saveSoon();
 				return;
 			}
 			case 'position': {
@@ -386,6 +449,7 @@ export class AccountSession {
 					void this.refresh();
 				}
 				this.#syncWatches();
+				this.#saveSoon();
 				return;
 			}
 			case 'order': {
@@ -404,6 +468,7 @@ export class AccountSession {
 				} else {
 					this.#orders = i >= 0 ? this.#orders.with(i, o) : [o, ...this.#orders];
 				}
+				this.#saveSoon();
 				return;
 			}
 			case 'error':
@@ -442,7 +507,38 @@ export class AccountSession {
 
 	#fail(e: unknown): void {
 		this.#error = e instanceof Error ? e.message : String(e);
-		if (this.#snapshot === 'loading') this.#snapshot = 'error';
+		// Last-known numbers stay on screen, marked not live, rather than an error in their place.
+		if (this.#snapshot === 'loading' && this.#asOf === 0) this.#snapshot = 'error';
+	}
+
+	/** A drop ends "live": from here the numbers are last-known until a snapshot is re-fetched. */
+	#setStatus(next: ConnectionStatus): void {
+		const wasConnected = CONNECTED.has(this.#status.state);
+		if (wasConnected && !CONNECTED.has(next.state) && this.#fresh) {
+			this.#fresh = false;
+			this.#asOf = Date.now();
+		}
+		this.#status = next;
+	}
+
+	#staleReason(): string {
+		return staleReason(this.#asOf);
+	}
+
+	/** Keeps what is live for the next unlock, a little after the numbers stop changing. */
+	#saveSoon(): void {
+		if (!this.#cache || this.#stopped || this.#saveTimer) return;
+		this.#saveTimer = setTimeout(() => {
+			this.#saveTimer = null;
+			if (!this.#fresh || !this.#cache) return;
+			this.#cache.save({
+				positions: this.#positions,
+				balances: this.#balances,
+				orders: this.#orders,
+				positionMode: this.#positionMode,
+				savedAt: Date.now()
+			});
+		}, SAVE_AFTER_MS);
 	}
 }
 

@@ -1,6 +1,7 @@
 import type { ClosePlan } from '$lib/domain/close-planner';
 import { createAdapter } from '$lib/exchanges/registry';
 import type { Order, PositionSide } from '$lib/exchanges/types';
+import type { LastKnownState } from '$lib/vault/last-known';
 import type { UnlockedAccount } from '$lib/vault/vault';
 import { AccountSession, type AdapterFactory, type ClosePreview } from './account-session.svelte';
 import { positionKey, type CloseResult, type OrderGate } from './order-gate';
@@ -23,6 +24,7 @@ export class AccountSessions {
 	#gate: OrderGate | null = null;
 	#refuse: (key: string, reason: string) => void;
 	#createAdapter: AdapterFactory;
+	#save: ((accountId: string, state: LastKnownState) => void) | null = null;
 
 	constructor(
 		refuse: (key: string, reason: string) => void,
@@ -44,6 +46,11 @@ export class AccountSessions {
 	/** The gate every session's closes go through; sessions start only once it is set. */
 	use(gate: OrderGate): void {
 		this.#gate = gate;
+	}
+
+	/** Where sessions keep what they last showed live (sealed by the vault). */
+	persistWith(save: (accountId: string, state: LastKnownState) => void): void {
+		this.#save = save;
 	}
 
 	start(accounts: UnlockedAccount[]): void {
@@ -70,6 +77,8 @@ export class AccountSessions {
 				gate,
 				this.#createAdapter
 			);
+			const save = this.#save;
+			if (save) session.remember({ lastKnown: a.lastKnown, save: (state) => save(a.id, state) });
 			void session.start();
 			return session;
 		});

@@ -2,6 +2,7 @@ import { keyExpiry } from '$lib/domain/key-expiry';
 import { sizeRulesOf, venueName } from '$lib/exchanges/registry';
 import type { Position } from '$lib/exchanges/types';
 import type { AccountSession } from './account-session.svelte';
+import { asOfText } from './last-known-text';
 import { positionKey, type PositionLock } from './order-gate';
 import type { AccountView, PositionView } from './view-models';
 import { balanceView, positionView } from './views';
@@ -24,8 +25,14 @@ export function accountView(s: AccountSession, now: number): AccountView {
 		orderCount: s.orders.length,
 		snapshotAgeMs: s.snapshotAt ? now - s.snapshotAt : null,
 		clockSkewMs: s.clockSkewMs,
-		keyExpiry: keyExpiry(s.identity.keyExpiresAt, now)
+		keyExpiry: keyExpiry(s.identity.keyExpiresAt, now),
+		lastKnown: lastKnownText(s, now)
 	};
+}
+
+function lastKnownText(s: AccountSession, now: number): string | null {
+	const at = s.lastKnownAt;
+	return at === null ? null : asOfText(at, now);
 }
 
 /** A position card: the exchange's row (what a close is asked for) and what the card shows. */
@@ -40,20 +47,24 @@ export function positionCards(
 	locks: Record<string, PositionLock>,
 	now: number
 ): PositionCardModel[] {
+	const lastKnown = lastKnownText(s, now);
 	return s.positions.map((p) => {
 		const lock = locks[positionKey(p)];
 		return {
 			raw: p,
-			view: positionView(p, {
-				accountLabel: s.identity.label,
-				sizeUnit: sizeRulesOf(s.identity.venue).unit,
-				instrument: s.instruments[p.symbol],
-				mark: s.marks[p.symbol],
-				funding: s.funding[p.symbol],
-				closing: lock !== undefined,
-				checking: lock?.state === 'checking' ? lock.clientOrderIds : [],
-				now
-			})
+			view: {
+				...positionView(p, {
+					accountLabel: s.identity.label,
+					sizeUnit: sizeRulesOf(s.identity.venue).unit,
+					instrument: s.instruments[p.symbol],
+					mark: s.marks[p.symbol],
+					funding: s.funding[p.symbol],
+					closing: lock !== undefined,
+					checking: lock?.state === 'checking' ? lock.clientOrderIds : [],
+					now
+				}),
+				lastKnown
+			}
 		};
 	});
 }

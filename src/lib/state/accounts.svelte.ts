@@ -7,6 +7,7 @@ import { CloseRecords } from './close-records.svelte';
 import { OrderGate, type CloseResult, type PositionLock } from './order-gate';
 import { VaultKeeper, type NewAccountInput, type VaultPhase } from './vault-keeper.svelte';
 import type { AccountMetaView, CloseAuditView, CloseFeedback } from './view-models';
+import type { PasskeySupport } from '$lib/vault/passkey';
 
 export type { CloseAllLine } from './account-sessions.svelte';
 export type { NewAccountInput, VaultPhase } from './vault-keeper.svelte';
@@ -46,6 +47,7 @@ export class AccountsManager {
 			},
 			adapterFactory
 		);
+		this.#sessions.persistWith((id, state) => void this.#vault.saveLastKnown(id, state));
 	}
 
 	get phase(): VaultPhase {
@@ -69,6 +71,12 @@ export class AccountsManager {
 	}
 	get autoLockMinutes(): number {
 		return this.#vault.autoLockMinutes;
+	}
+	get hasPasskey(): boolean {
+		return this.#vault.hasPasskey;
+	}
+	get passkeySupport(): PasskeySupport | null {
+		return this.#vault.passkeySupport;
 	}
 	get sessions(): AccountSession[] {
 		return this.#sessions.list;
@@ -95,6 +103,15 @@ export class AccountsManager {
 	}
 	unlock(passphrase: string): Promise<void> {
 		return this.#vault.unlock(passphrase);
+	}
+	unlockWithPasskey(): Promise<void> {
+		return this.#vault.unlockWithPasskey();
+	}
+	addPasskey(passphrase: string): Promise<void> {
+		return this.#vault.addPasskey(passphrase);
+	}
+	removePasskey(): Promise<void> {
+		return this.#vault.removePasskey();
 	}
 	lock(reason?: string): void {
 		this.#vault.lock(reason);

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 /** A minimal Storage for node: the flag lives in localStorage in the browser. */
-function memoryStorage(): Storage {
+function fakeStorage(): Storage {
 	const map = new Map<string, string>();
 	return {
 		get length() {
@@ -17,7 +17,7 @@ function memoryStorage(): Storage {
 
 beforeEach(() => {
 	vi.resetModules();
-	vi.stubGlobal('localStorage', memoryStorage());
+	vi.stubGlobal('localStorage', fakeStorage());
 });
 
 describe('start screen', () => {

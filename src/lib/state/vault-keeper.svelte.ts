@@ -10,6 +10,14 @@ import {
 } from '$lib/exchanges/registry';
 import type { Endpoints, VenueId } from '$lib/exchanges/types';
 import { WrongPassphraseError } from '$lib/vault/errors';
+import type { LastKnownState } from '$lib/vault/last-known';
+import {
+	describePasskeyFailure,
+	passkeyPrf,
+	passkeySupport,
+	registerPasskey,
+	type PasskeySupport
+} from '$lib/vault/passkey';
 import { importDecodedSigningKey, importSigningKey } from '$lib/vault/signing-key';
 import { Vault, type UnlockedAccount } from '$lib/vault/vault';
 import type { AdapterFactory } from './account-session.svelte';
@@ -45,6 +53,8 @@ export interface VaultHooks {
 	wiped(): void;
 }
 
+type UnlockFailureView = { accountId: string; label: string; message: string };
+
 const ACTIVITY_EVENTS = ['pointerdown', 'keydown', 'touchstart', 'wheel'] as const;
 
 /**
@@ -59,6 +69,8 @@ export class VaultKeeper {
 	#accounts = $state.raw<AccountMetaView[]>([]);
 	#failures = $state.raw<{ accountId: string; label: string; message: string }[]>([]);
 	#autoLockMinutes = $state.raw(15);
+	#hasPasskey = $state.raw(false);
+	#passkeySupport = $state.raw<PasskeySupport | null>(null);
 
 	#hooks: VaultHooks;
 	#createAdapter: AdapterFactory;
@@ -95,6 +107,14 @@ export class VaultKeeper {
 	get autoLockMinutes(): number {
 		return this.#autoLockMinutes;
 	}
+	/** A passkey can unlock this vault (its wrap of the data key is stored). */
+	get hasPasskey(): boolean {
+		return this.#hasPasskey;
+	}
+	/** Null until known; otherwise whether passkeys can work here, or why not. */
+	get passkeySupport(): PasskeySupport | null {
+		return this.#passkeySupport;
+	}
 
 	init(): Promise<void> {
 		this.#init ??= this.#open();
@@ -125,6 +145,7 @@ export class VaultKeeper {
 		await this.#loadMeta();
 		this.#phase = (await this.#vault.isInitialized()) ? 'locked' : 'new';
 		await this.#hooks.ready();
+		void passkeySupport().then((support) => (this.#passkeySupport = support));
 	}
 
 	async create(passphrase: string): Promise<void> {
@@ -139,10 +160,7 @@ export class VaultKeeper {
 		await this.run(async (vault) => {
 			try {
 				const { accounts, failures } = await vault.unlock(passphrase);
-				this.#failures = failures;
-				this.#phase = 'unlocked';
-				this.#hooks.unlocked(accounts);
-				this.#armIdleLock();
+				this.#opened(accounts, failures);
 			} catch (e) {
 				if (e instanceof WrongPassphraseError) {
 					throw new Error('Wrong passphrase. Nothing was changed.', { cause: e });
@@ -150,6 +168,68 @@ export class VaultKeeper {
 				throw e;
 			}
 		});
+	}
+
+	/** Asks the vault's passkey (the browser prompts for the fingerprint, face or PIN). */
+	async unlockWithPasskey(): Promise<void> {
+		await this.run(async (vault) => {
+			const request = await vault.passkey();
+			if (!request) throw new Error('No passkey is set up: unlock with the passphrase.');
+			let prf: Uint8Array;
+			try {
+				prf = await passkeyPrf(request);
+			} catch (e) {
+				throw new Error(`${describePasskeyFailure(e)} You can unlock with the passphrase.`, {
+					cause: e
+				});
+			}
+			try {
+				const { accounts, failures } = await vault.unlockWithPasskey(prf);
+				this.#opened(accounts, failures);
+			} finally {
+				prf.fill(0);
+			}
+		});
+	}
+
+	/** Settings: checks the passphrase, then registers a passkey and wraps the data key under it. */
+	async addPasskey(passphrase: string): Promise<void> {
+		await this.run(async (vault) => {
+			try {
+				await vault.addPasskey(passphrase, registerPasskey);
+			} catch (e) {
+				if (e instanceof WrongPassphraseError) {
+					throw new Error('Wrong passphrase: no passkey was added.', { cause: e });
+				}
+				throw new Error(describePasskeyFailure(e), { cause: e });
+			}
+			await this.#loadPasskey();
+			return 'Passkey added: you can unlock Perch with it on this device.';
+		});
+	}
+
+	async removePasskey(): Promise<void> {
+		await this.run(async (vault) => {
+			await vault.removePasskey();
+			await this.#loadPasskey();
+			return 'Passkey removed: unlock with the passphrase.';
+		});
+	}
+
+	/** Stores what an account last showed live, sealed; quietly skipped when locked. */
+	async saveLastKnown(accountId: string, state: LastKnownState): Promise<void> {
+		try {
+			await this.#vault?.saveLastKnown(accountId, state);
+		} catch {
+			// A cache: a failed write only means an older state is shown next time.
+		}
+	}
+
+	#opened(accounts: UnlockedAccount[], failures: UnlockFailureView[]): void {
+		this.#failures = failures;
+		this.#phase = 'unlocked';
+		this.#hooks.unlocked(accounts);
+		this.#armIdleLock();
 	}
 
 	/** Drops keys and private sockets; public market data stays. */
@@ -257,11 +337,8 @@ export class VaultKeeper {
 		await this.run(async (vault) => {
 			this.#hooks.closeAll();
 			const { accounts, failures } = await vault.importBackup(json, passphrase);
-			this.#failures = failures;
 			await this.#loadMeta();
-			this.#phase = 'unlocked';
-			this.#hooks.unlocked(accounts);
-			this.#armIdleLock();
+			this.#opened(accounts, failures);
 			return `Imported ${accounts.length} account(s).`;
 		});
 	}
@@ -311,7 +388,12 @@ export class VaultKeeper {
 		}
 	}
 
+	async #loadPasskey(): Promise<void> {
+		this.#hasPasskey = (await this.#vault?.passkey()) != null;
+	}
+
 	async #loadMeta(): Promise<void> {
+		await this.#loadPasskey();
 		if (!this.#db) return;
 		const records = await listAccounts(this.#db);
 		this.#accounts = records.map((r) => ({

@@ -55,6 +55,8 @@ export interface PositionView {
 	 * client order ids, and only an explicit override may send a new close.
 	 */
 	checking: string[];
+	/** Not live: "as of 14:02, 3 min ago" for last-known numbers; null when live. */
+	lastKnown?: string | null;
 }
 
 export interface BalanceView {
@@ -100,6 +102,8 @@ export interface AccountView {
 	clockSkewMs: number | null;
 	/** The key's expiry when the venue gives one, with the two-week warning. */
 	keyExpiry: KeyExpiry | null;
+	/** Not live: "as of 14:02, 3 min ago" for last-known numbers; null when live. */
+	lastKnown?: string | null;
 }
 
 export interface AccountMetaView {

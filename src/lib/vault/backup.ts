@@ -14,11 +14,15 @@ import { SALT_BYTES, checkIterations } from './kdf';
 
 export const BACKUP_FORMAT = 'perch-backup';
 /**
+ * 3: the vault's data key, wrapped under the passphrase key, is in the file, and the accounts
+ * are sealed under it (a passkey's wrap is not: the passkey belongs to one device).
  * 2: accounts may name their endpoint preset, and their keys are sealed in the venue-neutral
- * format (see account-secret.ts). Version 1 files (no preset, format-1 keys) still import.
+ * format (see account-secret.ts). Versions 1 and 2 (accounts sealed under the passphrase key)
+ * still import, as does a version 2 file written by a vault that could not yet move to the
+ * data-key layout.
  */
-export const BACKUP_VERSION = 2;
-const READABLE_VERSIONS: readonly unknown[] = [1, 2];
+export const BACKUP_VERSION = 3;
+const READABLE_VERSIONS: readonly unknown[] = [1, 2, 3];
 /** Far above any real vault; refuses to parse something that is clearly not one. */
 const MAX_BACKUP_CHARS = 5_000_000;
 /** AES-GCM appends a 16-byte tag: anything shorter was cut. */
@@ -31,10 +35,12 @@ interface BlobJson {
 
 export interface BackupFile {
 	format: typeof BACKUP_FORMAT;
-	version: typeof BACKUP_VERSION;
+	version: 2 | 3;
 	exportedAt: number;
 	kdf: { algorithm: 'PBKDF2-SHA256'; iterations: number; salt: string };
 	verifier: BlobJson;
+	/** Version 3: the data key, wrapped under the passphrase key. */
+	dataKey?: BlobJson;
 	accounts: {
 		id: string;
 		label: string;
@@ -53,7 +59,7 @@ export function serializeBackup(
 ): string {
 	const file: BackupFile = {
 		format: BACKUP_FORMAT,
-		version: BACKUP_VERSION,
+		version: meta.version === 2 ? BACKUP_VERSION : 2,
 		exportedAt,
 		kdf: {
 			algorithm: meta.kdf.algorithm,
@@ -61,6 +67,7 @@ export function serializeBackup(
 			salt: bytesToBase64(meta.kdf.salt)
 		},
 		verifier: blobToJson(meta.verifier),
+		...(meta.version === 2 ? { dataKey: blobToJson(meta.dataKey) } : {}),
 		accounts: accounts.map((a) => ({
 			id: a.id,
 			label: a.label,
@@ -99,12 +106,19 @@ export function parseBackup(json: string, minIterations: number): ParsedBackup {
 	if (kdfProblem || typeof iterations !== 'number') fail(kdfProblem ?? 'no iteration count');
 	const salt = decode(kdf.salt, 'kdf.salt');
 	if (salt.length < SALT_BYTES) fail(`the salt is shorter than ${SALT_BYTES} bytes`);
-	const meta: VaultMeta = {
-		version: 1,
-		kdf: { algorithm: 'PBKDF2-SHA256', iterations, salt },
-		verifier: parseBlob(file.verifier, 'verifier'),
-		createdAt: typeof file.exportedAt === 'number' ? file.exportedAt : 0
-	};
+	const kdfParams = { algorithm: 'PBKDF2-SHA256' as const, iterations, salt };
+	const verifier = parseBlob(file.verifier, 'verifier');
+	const createdAt = typeof file.exportedAt === 'number' ? file.exportedAt : 0;
+	const meta: VaultMeta =
+		file.version === 3
+			? {
+					version: 2,
+					kdf: kdfParams,
+					verifier,
+					dataKey: parseBlob(file.dataKey, 'dataKey'),
+					createdAt
+				}
+			: { version: 1, kdf: kdfParams, verifier, createdAt };
 	if (!Array.isArray(file.accounts)) fail('accounts is missing');
 	const accounts = file.accounts.map((entry: unknown, i: number) => parseAccount(entry, i));
 	if (new Set(accounts.map((a) => a.id)).size !== accounts.length) fail('duplicate account ids');

@@ -23,6 +23,33 @@ export class WrongPassphraseError extends VaultError {
 	}
 }
 
+/**
+ * The passphrase is right (the verifier opened) but the vault key stored under it does not: the
+ * record was altered or damaged. Nothing is changed; a backup restores the vault.
+ */
+export class DataKeyDamagedError extends VaultError {
+	constructor() {
+		super(
+			'The passphrase is right, but the vault key stored under it was altered or damaged, so no account can be opened. Nothing was changed; restore a backup.'
+		);
+	}
+}
+
+/** The passkey answered, but the vault key stored under it does not open with its answer. */
+export class PasskeyKeyError extends VaultError {
+	constructor() {
+		super(
+			'The passkey cannot open this vault: the key stored for it was altered or belongs to another passkey. Unlock with the passphrase; you can remove and add the passkey again in Settings.'
+		);
+	}
+}
+
+export class NoPasskeyError extends VaultError {
+	constructor() {
+		super('No passkey is set up for this vault: unlock with the passphrase.');
+	}
+}
+
 export class VaultLockedError extends VaultError {
 	constructor() {
 		super('The vault is locked: unlock it first');

@@ -12,11 +12,11 @@ describe('deriveVaultKey', () => {
 		expect(newSalt()).not.toEqual(newSalt());
 	});
 
-	it('gives a non-extractable AES-256-GCM key for encrypt and decrypt', async () => {
+	it('gives a non-extractable AES-256-GCM key for encrypt, decrypt and (un)wrapping the data key', async () => {
 		const key = await deriveVaultKey('correct horse', newSalt(), 1000);
 		expect(key.extractable).toBe(false);
 		expect(key.algorithm).toMatchObject({ name: 'AES-GCM', length: 256 });
-		expect([...key.usages].sort()).toEqual(['decrypt', 'encrypt']);
+		expect([...key.usages].sort()).toEqual(['decrypt', 'encrypt', 'unwrapKey', 'wrapKey']);
 		await expect(crypto.subtle.exportKey('raw', key)).rejects.toThrow();
 	});
 

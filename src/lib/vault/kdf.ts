@@ -26,7 +26,7 @@ export function checkIterations(iterations: unknown, min = MIN_ITERATIONS): stri
 
 const encoder = new TextEncoder();
 
-/** A non-extractable AES-256-GCM key: script can use it while unlocked, but never read it out. */
+/** A non-extractable AES-256-GCM key: script can use it, but never read it out. */
 export async function deriveVaultKey(
 	passphrase: string,
 	salt: Uint8Array<ArrayBuffer>,
@@ -49,7 +49,9 @@ export async function deriveVaultKey(
 		material,
 		{ name: 'AES-GCM', length: 256 },
 		false,
-		['encrypt', 'decrypt']
+		// encrypt/decrypt: the verifier (and, in vaults from before the data key, the accounts);
+		// wrapKey/unwrapKey: the data key.
+		['encrypt', 'decrypt', 'wrapKey', 'unwrapKey']
 	);
 }
 

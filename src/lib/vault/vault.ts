@@ -1,6 +1,8 @@
 /**
- * The key vault: a passphrase-derived AES key that is held only while unlocked, over account
- * records that hold their credentials only as ciphertext.
+ * The key vault: a random data key, held only while unlocked and stored only wrapped (under the
+ * passphrase-derived key, and optionally under a passkey's PRF-derived key; see data-key.ts), over
+ * account records that hold their credentials only as ciphertext. Vaults written before the data
+ * key existed (the passphrase key sealed the accounts) move to this layout at their first unlock.
  *
  * What an unlocked account keeps: the API key (it goes in every request header) and the venue's
  * extra credentials (signed into a prehash or sent as a header, depending on the venue) stay as
@@ -11,15 +13,19 @@
  */
 import { deleteAccount, getAccount, listAccounts } from '$lib/db/accounts-repo';
 import { clearPerchDB, type PerchDatabase } from '$lib/db/open';
-import type { AccountRecord, VaultMeta } from '$lib/db/schema';
+import { getLastKnown, putLastKnown } from '$lib/db/last-known-repo';
+import type { AccountRecord, PasskeyWrap, VaultMeta, VaultMetaV2 } from '$lib/db/schema';
 import {
 	createVaultMeta,
 	getVaultMeta,
+	migrateVault,
 	putAccountUnderKey,
 	rekeyVault,
 	replaceVault,
+	replaceVaultMeta,
 	resealAccounts
 } from '$lib/db/vault-repo';
+import { VaultChangedError } from '$lib/db/vault-repo';
 import { checkAccountEndpoints, describeEndpointProblems } from '$lib/exchanges/endpoints';
 import { decodesSecret, isPresetId, isVenueId, presetIdFor } from '$lib/exchanges/registry';
 import type { Endpoints, VenueId } from '$lib/exchanges/types';
@@ -32,11 +38,24 @@ import {
 import { parseBackup, serializeBackup } from './backup';
 import { decryptJson, encryptJson } from './crypto';
 import {
+	HKDF_SALT_BYTES,
+	PASSKEY_WRAP,
+	PASSPHRASE_WRAP,
+	newDataKey,
+	passkeyWrappingKey,
+	randomBytes,
+	unwrapDataKey,
+	wrapDataKey
+} from './data-key';
+import {
 	BackupFormatError,
 	CorruptAccountError,
+	DataKeyDamagedError,
 	DecryptionError,
 	InvalidInputError,
 	MalformedAccountError,
+	NoPasskeyError,
+	PasskeyKeyError,
 	UnknownAccountError,
 	UnsafeKdfError,
 	VaultAlreadyInitializedError,
@@ -52,9 +71,12 @@ import {
 	deriveVaultKey,
 	newSalt
 } from './kdf';
+import { openLastKnown, sealLastKnown, type LastKnownState } from './last-known';
 import { importDecodedSigningKey, importSigningKey } from './signing-key';
 
 export const MIN_PASSPHRASE_LENGTH = 8;
+/** A performance mark set when an unlock's key derivation is done (read by the bench). */
+export const KEY_DERIVED_MARK = 'perch:vault-key-derived';
 const VERIFIER_VALUE = 'perch-vault-verifier-v1';
 const VERIFIER_CONTEXT = 'perch-vault-verifier';
 
@@ -77,6 +99,8 @@ export interface UnlockedAccount {
 	learned: Record<string, string>;
 	/** When the venue said the key expires, Unix ms. */
 	keyExpiresAt?: number;
+	/** What was last known live about this account, if anything was saved. */
+	lastKnown?: LastKnownState;
 }
 
 export interface UnlockFailure {
@@ -116,9 +140,24 @@ export interface VaultOptions {
 }
 
 interface OpenKey {
+	/** The key the accounts are sealed with: the data key, or the passphrase key (layout 1). */
 	key: CryptoKey;
-	/** The salt the key was derived with: tells whether the stored vault still matches it. */
+	/** The salt of the passphrase key: tells whether the stored vault still matches it. */
 	salt: Uint8Array<ArrayBuffer>;
+	/** The vault layout the key belongs to. */
+	layout: 1 | 2;
+}
+
+/** What the browser needs to ask the passkey for its PRF output; nothing here is secret. */
+export interface PasskeyRequest {
+	credentialId: Uint8Array<ArrayBuffer>;
+	rpId: string;
+	prfSalt: Uint8Array<ArrayBuffer>;
+}
+
+/** A passkey just registered, with the PRF output it gave for `prfSalt`. */
+export interface NewPasskey extends PasskeyRequest {
+	prfOutput: Uint8Array;
 }
 
 export class Vault {
@@ -154,21 +193,181 @@ export class Vault {
 		checkNewPassphrase(passphrase);
 		if (await this.isInitialized()) throw new VaultAlreadyInitializedError();
 		const generation = this.#generation;
-		const { meta, key } = await this.#newMeta(passphrase);
+		const dataKey = await newDataKey();
+		const { meta, passphraseKey } = await this.#newMeta(passphrase, dataKey);
+		const key = await unwrapDataKey(meta.dataKey, passphraseKey, PASSPHRASE_WRAP);
 		if (!(await createVaultMeta(this.#db, meta))) throw new VaultAlreadyInitializedError();
-		if (generation === this.#generation) this.#open = { key, salt: meta.kdf.salt };
+		if (generation === this.#generation) this.#open = { key, salt: meta.kdf.salt, layout: 2 };
 	}
 
-	/** Throws WrongPassphraseError without touching storage when the verifier does not open. */
+	/**
+	 * Throws WrongPassphraseError without touching storage when the verifier does not open, and
+	 * DataKeyDamagedError when it opens but the data key wrapped under it does not. A vault of the
+	 * old layout is moved to the data-key layout here (see #migrate).
+	 */
 	async unlock(passphrase: string): Promise<UnlockResult> {
 		const generation = this.#generation;
 		const meta = await this.#requireMeta();
-		const key = await keyIfCorrect(passphrase, meta, this.#minIterations);
-		const { result, outdated } = await unlockAccounts(key, await listAccounts(this.#db));
+		const passphraseKey = await keyIfCorrect(passphrase, meta, this.#minIterations);
+		// npm run bench measures from here: what unlock costs beyond the key derivation.
+		performance.mark(KEY_DERIVED_MARK);
+		if (meta.version === 2) {
+			let dataKey: CryptoKey;
+			try {
+				dataKey = await unwrapDataKey(meta.dataKey, passphraseKey, PASSPHRASE_WRAP);
+			} catch (error) {
+				if (error instanceof DecryptionError) throw new DataKeyDamagedError();
+				throw error;
+			}
+			return this.#openWith(generation, dataKey, meta);
+		}
+		const records = await listAccounts(this.#db);
+		const { result, outdated } = await unlockAccounts(passphraseKey, records);
 		if (generation !== this.#generation) throw new VaultLockedError();
-		this.#open = { key, salt: meta.kdf.salt };
-		await this.#resealOutdated(key, meta.kdf.salt, outdated);
+		const migrated = await this.#migrate(passphraseKey, meta, records, result);
+		if (migrated) {
+			if (generation !== this.#generation) throw new VaultLockedError();
+			this.#open = { key: migrated, salt: meta.kdf.salt, layout: 2 };
+			return result;
+		}
+		this.#open = { key: passphraseKey, salt: meta.kdf.salt, layout: 1 };
+		await this.#resealOutdated(passphraseKey, meta.kdf.salt, outdated);
 		return result;
+	}
+
+	/** Unlocks with the PRF output of the vault's passkey; the caller zeroes `prfOutput` after. */
+	async unlockWithPasskey(prfOutput: Uint8Array): Promise<UnlockResult> {
+		const generation = this.#generation;
+		const meta = await this.#requireMeta();
+		if (meta.version !== 2 || !meta.passkey) throw new NoPasskeyError();
+		const wrappingKey = await passkeyWrappingKey(prfOutput as BufferSource, meta.passkey.hkdfSalt);
+		performance.mark(KEY_DERIVED_MARK);
+		let dataKey: CryptoKey;
+		try {
+			dataKey = await unwrapDataKey(meta.passkey.dataKey, wrappingKey, PASSKEY_WRAP);
+		} catch (error) {
+			if (error instanceof DecryptionError) throw new PasskeyKeyError();
+			throw error;
+		}
+		return this.#openWith(generation, dataKey, meta);
+	}
+
+	/** The passkey to ask at unlock, or null when none was added. Works locked. */
+	async passkey(): Promise<PasskeyRequest | null> {
+		const meta = await getVaultMeta(this.#db);
+		if (meta?.version !== 2 || !meta.passkey) return null;
+		const { credentialId, rpId, prfSalt } = meta.passkey;
+		return { credentialId, rpId, prfSalt };
+	}
+
+	/**
+	 * Wraps the data key under the new passkey's PRF-derived key, replacing any earlier passkey.
+	 * Asks for the passphrase: the only way to get a copy of the data key that can be wrapped.
+	 */
+	/**
+	 * `passkey` may be a function that registers it: it runs only once the passphrase is checked,
+	 * so a wrong passphrase never leaves a useless passkey on the device.
+	 */
+	async addPasskey(
+		passphrase: string,
+		register: NewPasskey | (() => Promise<NewPasskey>)
+	): Promise<void> {
+		this.#requireOpen();
+		const meta = await this.#requireMeta();
+		const passphraseKey = await keyIfCorrect(passphrase, meta, this.#minIterations);
+		if (meta.version !== 2) throw new VaultChangedError();
+		const dataKey = await unwrapDataKey(meta.dataKey, passphraseKey, PASSPHRASE_WRAP, true).catch(
+			(error: unknown) => {
+				throw error instanceof DecryptionError ? new DataKeyDamagedError() : error;
+			}
+		);
+		const passkey = typeof register === 'function' ? await register() : register;
+		const hkdfSalt = randomBytes(HKDF_SALT_BYTES);
+		const wrappingKey = await passkeyWrappingKey(passkey.prfOutput as BufferSource, hkdfSalt);
+		// The registered output is ours to wipe; a caller's own buffer is the caller's.
+		if (typeof register === 'function') passkey.prfOutput.fill(0);
+		const wrap: PasskeyWrap = {
+			credentialId: new Uint8Array(passkey.credentialId),
+			rpId: passkey.rpId,
+			prfSalt: new Uint8Array(passkey.prfSalt),
+			hkdfSalt,
+			dataKey: await wrapDataKey(dataKey, wrappingKey, PASSKEY_WRAP),
+			createdAt: this.#now()
+		};
+		await replaceVaultMeta(this.#db, meta, { ...meta, passkey: wrap });
+	}
+
+	/** Forgets the passkey's wrap of the data key; the passphrase wrap is untouched. */
+	async removePasskey(): Promise<void> {
+		this.#requireOpen();
+		const meta = await this.#requireMeta();
+		if (meta.version !== 2 || !meta.passkey) return;
+		const next: VaultMetaV2 = { ...meta };
+		delete next.passkey;
+		await replaceVaultMeta(this.#db, meta, next);
+	}
+
+	/** Seals and stores an account's last-known state with the data key; false when not stored. */
+	async saveLastKnown(accountId: string, state: LastKnownState): Promise<boolean> {
+		const open = this.#open;
+		// The old layout has no data key; its cache would not survive a passphrase change.
+		if (!open || open.layout !== 2) return false;
+		const sealed = await sealLastKnown(open.key, accountId, state);
+		if (this.#open !== open) return false;
+		return putLastKnown(this.#db, { accountId, state: sealed });
+	}
+
+	async #openWith(
+		generation: number,
+		dataKey: CryptoKey,
+		meta: VaultMetaV2
+	): Promise<UnlockResult> {
+		const { result, outdated } = await unlockAccounts(dataKey, await listAccounts(this.#db));
+		for (const account of result.accounts) {
+			const stored = await getLastKnown(this.#db, account.id);
+			if (stored) account.lastKnown = await openLastKnown(dataKey, account.id, stored.state);
+		}
+		if (generation !== this.#generation) throw new VaultLockedError();
+		this.#open = { key: dataKey, salt: meta.kdf.salt, layout: 2 };
+		await this.#resealOutdated(dataKey, meta.kdf.salt, outdated);
+		return result;
+	}
+
+	/**
+	 * Moves an old-layout vault to the data-key layout: a new data key, every account re-sealed
+	 * under it, one transaction. Only when every record opened, so nothing the old key could still
+	 * read is left behind unreadable; otherwise the old layout stays and keeps working, and the
+	 * next unlock tries again. Returns the (non-extractable) data key, or null.
+	 */
+	async #migrate(
+		passphraseKey: CryptoKey,
+		meta: VaultMeta,
+		records: AccountRecord[],
+		opened: UnlockResult
+	): Promise<CryptoKey | null> {
+		if (opened.failures.length > 0) return null;
+		try {
+			const all: [AccountRecord, Credentials][] = [];
+			for (const record of records) {
+				all.push([record, (await openStored(passphraseKey, record)).credentials]);
+			}
+			const extractable = await newDataKey();
+			const next: VaultMetaV2 = {
+				version: 2,
+				kdf: meta.kdf,
+				verifier: meta.verifier,
+				dataKey: await wrapDataKey(extractable, passphraseKey, PASSPHRASE_WRAP),
+				createdAt: meta.createdAt
+			};
+			const dataKey = await unwrapDataKey(next.dataKey, passphraseKey, PASSPHRASE_WRAP);
+			const resealed = await resealAll(dataKey, all);
+			const expected = { salt: meta.kdf.salt, accountIds: records.map((r) => r.id) };
+			await migrateVault(this.#db, expected, next, resealed);
+			return dataKey;
+		} catch {
+			// Nothing written: the old layout still opens with the passphrase key.
+			return null;
+		}
 	}
 
 	/**
@@ -188,7 +387,8 @@ export class Vault {
 			await resealAccounts(
 				this.#db,
 				salt,
-				resealed.map((after, i) => ({ before: outdated[i][0], after }))
+				resealed.map((after, i) => ({ before: outdated[i][0], after })),
+				this.#open?.layout
 			);
 		} catch {
 			// Nothing lost: the records are untouched and open as before.
@@ -215,7 +415,7 @@ export class Vault {
 		} satisfies AccountRecord;
 		record.secret = await sealCredentials(open.key, record, credentials);
 		const unlocked = await toUnlocked(record, credentials);
-		await putAccountUnderKey(this.#db, open.salt, record);
+		await putAccountUnderKey(this.#db, open.salt, record, open.layout);
 		return unlocked;
 	}
 
@@ -242,7 +442,7 @@ export class Vault {
 		} satisfies AccountRecord;
 		record.secret = await sealCredentials(open.key, record, credentials);
 		const unlocked = await toUnlocked(record, credentials);
-		await putAccountUnderKey(this.#db, open.salt, record);
+		await putAccountUnderKey(this.#db, open.salt, record, open.layout);
 		return unlocked;
 	}
 
@@ -252,26 +452,42 @@ export class Vault {
 	}
 
 	/**
-	 * Re-encrypts the verifier and every account under a new salt and key. Everything is decrypted
-	 * and re-encrypted before anything is stored, then written in one transaction: a record that cannot be
-	 * opened stops the change before anything is written.
+	 * Data-key layout: re-wraps the data key (and a new verifier) under a new salt and passphrase
+	 * key, in one write of the vault record; accounts, last-known state and the passkey's wrap stay
+	 * as they are, since the data key does not change. Old layout: re-encrypts the verifier and every
+	 * account under the new key, everything prepared before one transaction writes it (a record
+	 * that cannot be opened stops the change before anything is written).
 	 */
 	async changePassphrase(oldPassphrase: string, newPassphrase: string): Promise<void> {
 		checkNewPassphrase(newPassphrase);
 		const meta = await this.#requireMeta();
 		const oldKey = await keyIfCorrect(oldPassphrase, meta, this.#minIterations);
+		const iterations = Math.max(this.#iterations, meta.kdf.iterations);
+		if (meta.version === 2) {
+			const dataKey = await unwrapDataKey(meta.dataKey, oldKey, PASSPHRASE_WRAP, true).catch(
+				(error: unknown) => {
+					throw error instanceof DecryptionError ? new DataKeyDamagedError() : error;
+				}
+			);
+			const next = await this.#newMeta(newPassphrase, dataKey, iterations, meta.createdAt);
+			const rewrapped: VaultMetaV2 = meta.passkey
+				? { ...next.meta, passkey: meta.passkey }
+				: next.meta;
+			await replaceVaultMeta(this.#db, meta, rewrapped);
+			if (this.#open) this.#open = { ...this.#open, salt: rewrapped.kdf.salt };
+			return;
+		}
 		const accounts = await listAccounts(this.#db);
 		const opened: [AccountRecord, Credentials][] = [];
 		for (const account of accounts) {
 			opened.push([account, (await openStored(oldKey, account)).credentials]);
 		}
 
-		const iterations = Math.max(this.#iterations, meta.kdf.iterations);
-		const next = await this.#newMeta(newPassphrase, iterations, meta.createdAt);
+		const next = await this.#newOldLayoutMeta(newPassphrase, iterations, meta.createdAt);
 		const resealed = await resealAll(next.key, opened);
 		const expected = { salt: meta.kdf.salt, accountIds: accounts.map((a) => a.id) };
 		await rekeyVault(this.#db, expected, next.meta, resealed);
-		if (this.#open) this.#open = { key: next.key, salt: next.meta.kdf.salt };
+		if (this.#open) this.#open = { key: next.key, salt: next.meta.kdf.salt, layout: 1 };
 	}
 
 	/** The vault as stored, still encrypted under its passphrase. Works locked. */
@@ -299,19 +515,52 @@ export class Vault {
 	async importBackup(json: string, passphrase: string): Promise<UnlockResult> {
 		const generation = this.#generation;
 		const { meta, accounts } = parseBackup(json, this.#minIterations);
-		const key = await keyIfCorrect(passphrase, meta, this.#minIterations);
-		const { result, outdated } = await unlockAccounts(key, accounts);
+		const passphraseKey = await keyIfCorrect(passphrase, meta, this.#minIterations);
+		let stored: VaultMetaV2;
+		let dataKey: CryptoKey;
+		let toOpen: AccountRecord[];
+		if (meta.version === 2) {
+			stored = meta;
+			dataKey = await unwrapDataKey(meta.dataKey, passphraseKey, PASSPHRASE_WRAP).catch(
+				(error: unknown) => {
+					throw error instanceof DecryptionError
+						? new BackupFormatError('the vault key in the file is damaged')
+						: error;
+				}
+			);
+			toOpen = accounts;
+		} else {
+			// A backup from before the data key: opened with the passphrase key, stored re-sealed
+			// under a new data key, in the current format.
+			const { result } = await unlockAccounts(passphraseKey, accounts);
+			const broken = result.failures[0];
+			if (broken) throw new BackupFormatError(`the keys of account "${broken.label}" are damaged`);
+			const opened: [AccountRecord, Credentials][] = [];
+			for (const a of accounts) opened.push([a, (await openStored(passphraseKey, a)).credentials]);
+			const extractable = await newDataKey();
+			stored = {
+				version: 2,
+				kdf: meta.kdf,
+				verifier: meta.verifier,
+				dataKey: await wrapDataKey(extractable, passphraseKey, PASSPHRASE_WRAP),
+				createdAt: meta.createdAt
+			};
+			dataKey = await unwrapDataKey(stored.dataKey, passphraseKey, PASSPHRASE_WRAP);
+			toOpen = await resealAll(dataKey, opened);
+		}
+		const { result, outdated } = await unlockAccounts(dataKey, toOpen);
 		const broken = result.failures[0];
 		if (broken) throw new BackupFormatError(`the keys of account "${broken.label}" are damaged`);
 		// A backup from an earlier version is stored in the current format straight away.
-		const resealed = new Map((await resealAll(key, outdated)).map((r) => [r.id, r]));
+		const resealed = new Map((await resealAll(dataKey, outdated)).map((r) => [r.id, r]));
 		await replaceVault(
 			this.#db,
-			meta,
-			accounts.map((a) => resealed.get(a.id) ?? a)
+			stored,
+			toOpen.map((a) => resealed.get(a.id) ?? a)
 		);
-		if (generation === this.#generation) this.#open = { key, salt: meta.kdf.salt };
-		else throw new VaultLockedError();
+		if (generation === this.#generation) {
+			this.#open = { key: dataKey, salt: stored.kdf.salt, layout: 2 };
+		} else throw new VaultLockedError();
 		return result;
 	}
 
@@ -321,10 +570,31 @@ export class Vault {
 		await clearPerchDB(this.#db);
 	}
 
+	/** A data-key-layout meta under a new salt, wrapping `dataKey` (which must be extractable). */
 	async #newMeta(
 		passphrase: string,
+		dataKey: CryptoKey,
 		iterations = this.#iterations,
 		createdAt = this.#now()
+	): Promise<{ meta: VaultMetaV2; passphraseKey: CryptoKey }> {
+		const salt = newSalt();
+		const key = await deriveVaultKey(passphrase, salt, iterations);
+		const verifier = await encryptJson(key, VERIFIER_VALUE, VERIFIER_CONTEXT);
+		const meta: VaultMetaV2 = {
+			version: 2,
+			kdf: { algorithm: 'PBKDF2-SHA256', iterations, salt },
+			verifier,
+			dataKey: await wrapDataKey(dataKey, key, PASSPHRASE_WRAP),
+			createdAt
+		};
+		return { meta, passphraseKey: key };
+	}
+
+	/** Used only by a passphrase change on a vault that could not move to the data-key layout. */
+	async #newOldLayoutMeta(
+		passphrase: string,
+		iterations: number,
+		createdAt: number
 	): Promise<{ meta: VaultMeta; key: CryptoKey }> {
 		const salt = newSalt();
 		const key = await deriveVaultKey(passphrase, salt, iterations);

@@ -15,6 +15,7 @@ import type { AccountRecord, VaultMeta } from '$lib/db/schema';
 import { accountContext } from '$lib/vault/account-secret';
 import { base64ToBytes } from '$lib/vault/base64';
 import { decryptJson } from '$lib/vault/crypto';
+import { PASSPHRASE_WRAP, unwrapDataKey } from '$lib/vault/data-key';
 import { CorruptAccountError } from '$lib/vault/errors';
 import { deriveVaultKey } from '$lib/vault/kdf';
 import { Vault, type UnlockedAccount } from '$lib/vault/vault';
@@ -85,10 +86,17 @@ function byLabel(accounts: UnlockedAccount[], label: string): UnlockedAccount {
 	return found;
 }
 
-/** What a stored record's ciphertext holds, opened the way the current code binds it. */
+/**
+ * What a stored record's ciphertext holds, opened the way the current code binds it: under the
+ * data key once the vault has moved to the data-key layout.
+ */
 async function sealedJson(db: PerchDatabase, record: AccountRecord): Promise<unknown> {
 	const meta = (await db.get('vault', 'meta'))!;
-	const key = await deriveVaultKey(PASSPHRASE, meta.kdf.salt, meta.kdf.iterations);
+	const passphraseKey = await deriveVaultKey(PASSPHRASE, meta.kdf.salt, meta.kdf.iterations);
+	const key =
+		meta.version === 2
+			? await unwrapDataKey(meta.dataKey, passphraseKey, PASSPHRASE_WRAP)
+			: passphraseKey;
 	return decryptJson(key, record.secret, accountContext(record));
 }
 
@@ -217,7 +225,7 @@ describe('a backup file written before credentials were venue-neutral', () => {
 
 		// Its export is the current format, and imports again.
 		const exported = JSON.parse(await vault.exportBackup());
-		expect(exported.version).toBe(2);
+		expect(exported.version).toBe(3);
 		expect(exported.accounts.map((a: { presetId: string }) => a.presetId)).toEqual([
 			'production',
 			'custom'

@@ -279,21 +279,26 @@ describe('tampered records', () => {
 });
 
 describe('what is stored', () => {
-	it('uses a different IV for the verifier and every account, also after a passphrase change', async () => {
+	it('uses a different IV for the verifier, the wrapped data key and every account, also after a passphrase change', async () => {
 		const { db, vault } = await setup();
 		await vault.create(PASSPHRASE);
 		for (let i = 0; i < 6; i++) await vault.addAccount({ ...BITMART, label: `acct ${i}` });
 		const ivsOf = async () => {
 			const meta = (await db.get('vault', 'meta'))!;
+			if (meta.version !== 2) throw new Error('expected the data-key layout');
 			const accounts = await db.getAll('accounts');
-			return [meta.verifier.iv, ...accounts.map((a) => a.secret.iv)].map((iv) => iv.join(','));
+			return [meta.verifier.iv, meta.dataKey.iv, ...accounts.map((a) => a.secret.iv)].map((iv) =>
+				iv.join(',')
+			);
 		};
 		const first = await ivsOf();
-		expect(first).toHaveLength(7);
-		expect(new Set(first).size).toBe(7);
+		expect(first).toHaveLength(8);
+		expect(new Set(first).size).toBe(8);
 		await vault.changePassphrase(PASSPHRASE, 'a-new-passphrase');
 		const second = await ivsOf();
-		expect(new Set([...first, ...second]).size).toBe(14);
+		// The verifier and the data key's wrap are new; the accounts stay sealed under the data key.
+		expect(new Set([...first, ...second]).size).toBe(10);
+		expect(second.slice(2)).toEqual(first.slice(2));
 	});
 
 	it('holds neither the secret, the memo nor the API key in plaintext, in any store or export', async () => {
@@ -391,20 +396,19 @@ describe('changePassphrase', () => {
 		expect(byLabel(accounts, 'Bitget scalps').fields).toEqual(BITGET.fields);
 	});
 
-	it('writes nothing when one record cannot be decrypted', async () => {
+	it('rewraps only the data key: a damaged record stays exactly as it was, and is still named', async () => {
 		const { db, vault, bitget } = await withTwoAccounts();
 		await tamperCiphertext(db, bitget.id);
-		const before = await dumpDatabase(db);
-		const error = await vault
-			.changePassphrase(PASSPHRASE, 'violet-lantern-7')
-			.catch((e: unknown) => e);
-		expect(error).toBeInstanceOf(CorruptAccountError);
-		expect((error as CorruptAccountError).accountId).toBe(bitget.id);
-		expect((error as Error).message).toContain('Bitget scalps');
-		expect(await dumpDatabase(db)).toEqual(before);
+		const accountsBefore = await db.getAll('accounts');
+		await vault.changePassphrase(PASSPHRASE, 'violet-lantern-7');
+		expect(await db.getAll('accounts')).toEqual(accountsBefore);
 		vault.lock();
-		const { accounts } = await vault.unlock(PASSPHRASE);
+		await expect(vault.unlock(PASSPHRASE)).rejects.toBeInstanceOf(WrongPassphraseError);
+		const { accounts, failures } = await vault.unlock('violet-lantern-7');
 		expect(accounts.map((a) => a.label)).toEqual(['BitMart main']);
+		expect(failures.map((f) => f.message)).toEqual([
+			new CorruptAccountError(bitget.id, 'Bitget scalps').message
+		]);
 	});
 });
 
@@ -414,7 +418,7 @@ describe('backup', () => {
 		await putSetting(db, 'theme', 'dark');
 		const backup = await vault.exportBackup();
 		const parsed = JSON.parse(backup) as Record<string, unknown>;
-		expect(parsed).toMatchObject({ format: 'perch-backup', version: 2 });
+		expect(parsed).toMatchObject({ format: 'perch-backup', version: 3 });
 		expect(parsed.kdf).toMatchObject({ algorithm: 'PBKDF2-SHA256', iterations: TEST_ITERATIONS });
 
 		await vault.wipe();
@@ -469,7 +473,7 @@ describe('backup', () => {
 		const cases: [string, string][] = [
 			['{not json', 'not JSON'],
 			[JSON.stringify({ hello: 'world' }), 'format'],
-			[variant((f) => (f.version = 3)), 'version 3'],
+			[variant((f) => (f.version = 4)), 'version 4'],
 			[variant((f) => (f.kdf.salt = 'AAAA')), 'salt'],
 			[variant((f) => (f.verifier.iv = '!!!')), 'base64'],
 			[variant((f) => (f.accounts[0].secret.ciphertext = 'AAAA')), 'truncated'],
