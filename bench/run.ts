@@ -7,6 +7,7 @@ import { runBookBench } from './book';
 import { runCampaignBench } from './campaign';
 import { runCloseBench } from './close';
 import { runUnlockBench } from './unlock';
+import { runWebBench } from './web';
 
 interface Bench {
 	/** One word: what to pass on the command line to run only this bench. */
@@ -18,7 +19,8 @@ const benches: Bench[] = [
 	{ name: 'book', run: runBookBench },
 	{ name: 'close', run: runCloseBench },
 	{ name: 'unlock', run: runUnlockBench },
-	{ name: 'campaign', run: runCampaignBench }
+	{ name: 'campaign', run: runCampaignBench },
+	{ name: 'web', run: runWebBench }
 ];
 
 const only = process.argv.slice(2);
