@@ -2,6 +2,7 @@ import { sveltekit } from '@sveltejs/kit/vite';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig, type Plugin } from 'vite';
 import { writeHeadersFile } from './scripts/headers.js';
+import { injectPreloads } from './scripts/preload.js';
 import { CONNECT_SRC_SETTING, parseExtraSources } from './src/lib/exchanges/hosts.js';
 
 /**
@@ -21,7 +22,9 @@ function securityHeadersFile(): Plugin {
 			sequential: true,
 			async handler() {
 				// SvelteKit runs the adapter at the end of its server build; build/ exists after it.
-				if (ssr) await writeHeadersFile('build');
+				if (!ssr) return;
+				injectPreloads('build');
+				await writeHeadersFile('build');
 			}
 		}
 	};

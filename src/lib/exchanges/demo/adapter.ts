@@ -28,7 +28,14 @@ let shared: Promise<ExchangeAdapter> | null = null;
 export function createDemoAdapter(): Promise<ExchangeAdapter> {
 	shared ??= (async () => {
 		const worker = new Worker(demoWorkerUrl, { type: 'module', name: 'perch-demo-sim' });
-		keepForOffline(new URL(demoWorkerUrl, location.href).href);
+		// Once the worker runs, its script is in the HTTP cache: caching it then costs no download.
+		worker.addEventListener(
+			'message',
+			() => keepForOffline(new URL(demoWorkerUrl, location.href).href),
+			{
+				once: true
+			}
+		);
 		const transport = createPortTransport(worker);
 		return createBitmartAdapter({
 			venue: 'demo',
