@@ -246,7 +246,8 @@ class PortSocket implements SocketLike {
 					this.onmessage?.({ data: m.data });
 					return;
 				}
-				const bytes = m.data;
+				// A structured clone: its own ArrayBuffer, never shared memory.
+				const bytes = m.data as Uint8Array<ArrayBuffer>;
 				this.onmessage?.({
 					data: this.binaryType === 'arraybuffer' ? bytes.buffer : new Blob([bytes])
 				});
