@@ -96,8 +96,20 @@ describe('market screen rendering', () => {
 		// Scrolled so the chart (at the top on a phone) is out of view.
 		await page.getByRole('heading', { name: 'Trades' }).scrollIntoViewIfNeeded();
 		await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
-		await page.waitForTimeout(300);
-		const hidden = await fills();
+		// The observer reports the scroll a little later: wait until the drawing has stopped (on the
+		// old code it never stops while the book streams, and this times out).
+		let hidden = await fills();
+		await waitFor(
+			async () => {
+				await page.waitForTimeout(700);
+				const now = await fills();
+				const still = now === hidden;
+				hidden = now;
+				return still;
+			},
+			15_000,
+			'the off-screen depth chart to stop drawing'
+		);
 		await bookMoves(page, 5);
 		expect(await fills()).toBe(hidden);
 
