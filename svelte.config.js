@@ -5,6 +5,7 @@ import {
 	connectHostSources,
 	parseExtraSources
 } from './src/lib/exchanges/hosts.js';
+import { buildVersion } from './scripts/build-id.js';
 
 // Kit types CSP sources as template literals; hosts.js returns plain strings.
 /** @typedef {NonNullable<NonNullable<NonNullable<import('@sveltejs/kit').KitConfig['csp']>['directives']>['connect-src']>} HostSources */
@@ -16,6 +17,8 @@ const config = {
 	preprocess: vitePreprocess(),
 	kit: {
 		adapter: adapter({ fallback: 'index.html' }),
+		// The commit, not the build time: the same commit must build byte-identical files.
+		version: { name: buildVersion() },
 		csp: {
 			mode: 'hash',
 			directives: {

@@ -2,6 +2,7 @@ import { sveltekit } from '@sveltejs/kit/vite';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig, type Plugin } from 'vite';
 import { writeHeadersFile } from './scripts/headers.js';
+import { injectPreloads } from './scripts/preload.js';
 import { CONNECT_SRC_SETTING, parseExtraSources } from './src/lib/exchanges/hosts.js';
 
 /**
@@ -21,7 +22,9 @@ function securityHeadersFile(): Plugin {
 			sequential: true,
 			async handler() {
 				// SvelteKit runs the adapter at the end of its server build; build/ exists after it.
-				if (ssr) await writeHeadersFile('build');
+				if (!ssr) return;
+				injectPreloads('build');
+				await writeHeadersFile('build');
 			}
 		}
 	};
@@ -45,14 +48,51 @@ export default defineConfig({
 				background_color: '#0b0e11',
 				display: 'standalone',
 				start_url: '/',
-				icons: [{ src: '/icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any maskable' }]
+				// PNGs rendered from icon.svg by scripts/make-icons.ts (committed in static/).
+				icons: [
+					{ src: '/icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' },
+					{ src: '/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+					{ src: '/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+					{
+						src: '/icon-maskable-512.png',
+						sizes: '512x512',
+						type: 'image/png',
+						purpose: 'maskable'
+					}
+				],
+				screenshots: [
+					{
+						src: '/screenshot-narrow.png',
+						sizes: '390x844',
+						type: 'image/png',
+						form_factor: 'narrow',
+						label: 'The market screen on a phone'
+					},
+					{
+						src: '/screenshot-wide.png',
+						sizes: '1280x800',
+						type: 'image/png',
+						form_factor: 'wide',
+						label: 'The market screen on a desktop'
+					}
+				]
 			},
 			workbox: {
 				// Only the app shell is cached: never an exchange response.
 				globPatterns: ['client/**/*.{js,css,html,svg,webmanifest}'],
+				// The Demo simulator's worker is cached by the page on first Demo use (DEMO_CACHE),
+				// not downloaded by everyone.
+				globIgnores: ['client/_app/immutable/workers/**'],
 				navigateFallback: '/index.html',
 				clientsClaim: true,
-				runtimeCaching: []
+				runtimeCaching: [
+					{
+						urlPattern: ({ url, sameOrigin }) =>
+							sameOrigin && url.pathname.startsWith('/_app/immutable/workers/'),
+						handler: 'CacheFirst',
+						options: { cacheName: 'perch-demo' }
+					}
+				]
 			}
 		}),
 		securityHeadersFile()

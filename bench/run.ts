@@ -9,6 +9,7 @@ import { runCloseBench } from './close';
 import { runHistoryBench } from './history';
 import { runLastKnownBench } from './last-known';
 import { runUnlockBench } from './unlock';
+import { runWebBench } from './web';
 
 interface Bench {
 	/** One word: what to pass on the command line to run only this bench. */
@@ -22,7 +23,8 @@ const benches: Bench[] = [
 	{ name: 'unlock', run: runUnlockBench },
 	{ name: 'lastknown', run: runLastKnownBench },
 	{ name: 'campaign', run: runCampaignBench },
-	{ name: 'history', run: runHistoryBench }
+	{ name: 'history', run: runHistoryBench },
+	{ name: 'web', run: runWebBench }
 ];
 
 const only = process.argv.slice(2);

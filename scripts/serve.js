@@ -4,6 +4,7 @@
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { securityHeadersFor } from './headers.js';
 
 const root = resolve(process.argv[2] ?? 'build');
@@ -21,6 +22,26 @@ const types = {
 	'.webmanifest': 'application/manifest+json',
 	'.txt': 'text/plain; charset=utf-8'
 };
+
+/** Text types a static host would send compressed. */
+const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.svg', '.json', '.webmanifest', '.txt']);
+
+/** @type {Map<string, Buffer>} gzipped bodies by path, size and modification time */
+const gzipped = new Map();
+
+/**
+ * @param {string} file
+ * @param {Buffer} body
+ */
+async function gzipOnce(file, body) {
+	const key = `${file}\0${body.length}\0${(await stat(file)).mtimeMs}`;
+	let out = gzipped.get(key);
+	if (!out) {
+		out = gzipSync(body);
+		gzipped.set(key, out);
+	}
+	return out;
+}
 
 /**
  * @param {string} base
@@ -68,8 +89,15 @@ export function startStaticServer({ dir = root, listenPort = port, listenHost = 
 						? 'public, max-age=31536000, immutable'
 						: 'no-cache'
 				};
-				res.writeHead(200, headers);
-				res.end(body);
+				// Compressed like any static host compresses text, so the app loads at realistic sizes.
+				const gzip =
+					COMPRESSIBLE.has(extname(file)) && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
+				res.writeHead(200, {
+					...headers,
+					Vary: 'Accept-Encoding',
+					...(gzip ? { 'Content-Encoding': 'gzip' } : {})
+				});
+				res.end(gzip ? await gzipOnce(file, body) : body);
 			} catch {
 				res.writeHead(404, { 'Content-Type': 'text/plain' });
 				res.end('Not found. Run `npm run build` first.');

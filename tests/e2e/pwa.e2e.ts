@@ -41,6 +41,17 @@ describe('installable PWA', () => {
 				/\/(_app\/.*\.(js|css)|index\.html|icon\.svg|manifest\.webmanifest)(\?|$)/
 			);
 		}
+		// The Demo simulator's worker is not in the app-shell precache: the page caches it on use.
+		const precached = await page.evaluate(async () => {
+			const urls: string[] = [];
+			for (const name of await caches.keys()) {
+				if (!name.startsWith('workbox-precache')) continue;
+				for (const req of await (await caches.open(name)).keys()) urls.push(req.url);
+			}
+			return urls;
+		});
+		expect(precached.length).toBeGreaterThan(3);
+		expect(precached.filter((url) => url.includes('/_app/immutable/workers/'))).toEqual([]);
 		const manifest = await page.evaluate(async () => (await fetch('/manifest.webmanifest')).json());
 		expect(manifest).toMatchObject({ name: 'Perch', display: 'standalone' });
 

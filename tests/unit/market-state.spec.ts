@@ -127,3 +127,68 @@ describe('MarketSession and the depth chart', () => {
 		session.disconnect();
 	});
 });
+
+describe('MarketSession publishing the book', () => {
+	beforeEach(() => vi.useFakeTimers());
+	afterEach(() => vi.useRealTimers());
+
+	const level = (price: string, size: string) => ({ price, size });
+
+	it('shows a streaming book at most every BOOK_PUBLISH_MS, and always its latest state', async () => {
+		const { BOOK_PUBLISH_MS } = await import('$lib/state/market.svelte');
+		const session = new MarketSession();
+		await session.connect({ venue: 'demo', presetId: 'demo' });
+		const push = (m: BookMessage) => venue.handlers?.book?.(m);
+		push(book('snapshot', 1, '100.0', '100.2'));
+		await vi.advanceTimersByTimeAsync(20);
+
+		// A message every 5 ms for a second, each changing the best bid's size.
+		const seen = new Set<unknown>();
+		let v = 1;
+		for (let t = 0; t < 1000; t += 5) {
+			v++;
+			push({ ...book('update', v, '100.0', '100.2'), bids: [level('100.0', String(v))], asks: [] });
+			await vi.advanceTimersByTimeAsync(5);
+			seen.add(session.ladder);
+		}
+		// 200 changes: at most one publication per BOOK_PUBLISH_MS (plus the one in flight).
+		expect(seen.size).toBeGreaterThan(5);
+		expect(seen.size).toBeLessThanOrEqual(1000 / BOOK_PUBLISH_MS + 1);
+		// Nothing is lost: once the stream pauses, the ladder shows the last message.
+		await vi.advanceTimersByTimeAsync(BOOK_PUBLISH_MS + 20);
+		expect(session.bookVersion).toBe(v);
+		expect(session.ladder.bids[0]).toEqual(level('100.0', String(v)));
+		session.disconnect();
+	});
+
+	it('re-publishes only the rows that changed, and nothing when the shown rows did not', async () => {
+		const session = new MarketSession();
+		await session.connect({ venue: 'demo', presetId: 'demo' });
+		const push = (m: BookMessage) => venue.handlers?.book?.(m);
+		const bids = Array.from({ length: 30 }, (_, i) => level(String(100 - i), '5'));
+		push({ ...book('snapshot', 1, '100', '101'), bids, asks: [level('101', '7')] });
+		await vi.advanceTimersByTimeAsync(200);
+		const first = session.ladder;
+		expect(first.bids).toHaveLength(12);
+
+		// A level below the 12 shown rows: the depth chart hears of it, the ladder does not change.
+		let depthNews = 0;
+		const stop = session.depthSource.onChange(() => depthNews++);
+		push({ ...book('update', 2, '75', '101'), bids: [level('75', '9')], asks: [] });
+		await vi.advanceTimersByTimeAsync(200);
+		expect(depthNews).toBe(1);
+		expect(session.ladder).toBe(first);
+		expect(session.bookVersion).toBe(2);
+
+		// One shown level changes size: a new ladder whose other rows are the same objects.
+		push({ ...book('update', 3, '98', '101'), bids: [level('98', '6')], asks: [] });
+		await vi.advanceTimersByTimeAsync(200);
+		const second = session.ladder;
+		expect(second).not.toBe(first);
+		expect(second.bids[2]).toEqual(level('98', '6'));
+		expect(second.bids.filter((l, i) => l === first.bids[i])).toHaveLength(11);
+		expect(second.asks).toBe(first.asks);
+		stop();
+		session.disconnect();
+	});
+});

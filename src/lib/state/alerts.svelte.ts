@@ -41,7 +41,7 @@ function permissionNow(): NotifyPermission {
  * system notification when the user allowed them, and to the vibration motor where there is one.
  * There is no push server: with Perch closed, nothing can alert.
  */
-class AlertCenter {
+export class AlertCenter {
 	#rules = $state.raw<AlertRule[]>([]);
 	#entries = $state.raw<AlertEntry[]>([]);
 	#banner = $state.raw<AlertEntry | null>(null);

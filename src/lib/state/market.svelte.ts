@@ -19,6 +19,7 @@ import type {
 	Ticker,
 	Trade
 } from '$lib/exchanges/types';
+import { reuseLevels } from '$lib/book/ladder-levels';
 import { createFrameScheduler } from '$lib/render/frame';
 import { EventLog } from './event-log.svelte';
 
@@ -47,6 +48,12 @@ const DEPTH_LEVELS = 50;
 const BOOK_OPTIONS: MarketStreamOptions = { depth: 'full', speed: 'fast' };
 const MAX_TRADES = 40;
 const IDLE: ConnectionStatus = { state: 'idle', lastMessageAt: 0, reconnects: 0 };
+/**
+ * The ladder and depth chart show a new book at most this often: a book can change dozens of
+ * times a second, an eye reads a handful, and every publication costs the phone layout and paint.
+ * A change of the book's state (empty, live, resyncing) is shown at once.
+ */
+export const BOOK_PUBLISH_MS = 100;
 /** Ask again when a requested snapshot has not arrived in this long (the request may be lost). */
 const RESYNC_RETRY_MS = 3000;
 
@@ -141,6 +148,9 @@ export class MarketSession {
 	#depthListeners = new Set<() => void>();
 	#statusTimer: ReturnType<typeof setInterval> | null = null;
 	#resyncRequestedAt = 0;
+	/** performance.now() of the last book publication (monotonic: the cap is a duration). */
+	#publishedAt = -Infinity;
+	#publishTimer: ReturnType<typeof setTimeout> | null = null;
 
 	/**
 	 * For the depth chart: read the book straight from the non-reactive buffers. Listeners hear of
@@ -269,6 +279,8 @@ export class MarketSession {
 		this.#stream = null;
 		this.#adapter = null;
 		this.#frame.cancel();
+		if (this.#publishTimer) clearTimeout(this.#publishTimer);
+		this.#publishTimer = null;
 		this.#book.clear();
 		this.#sequencer = null;
 		this.#symbol = null;
@@ -312,10 +324,7 @@ export class MarketSession {
 	}
 
 	#flush(): void {
-		if (this.#bookDirty) {
-			this.#bookDirty = false;
-			this.#publishBook();
-		}
+		if (this.#bookDirty) this.#publishBookCapped();
 		if (this.#pendingTrades.length > 0) {
 			const merged = [...this.#pendingTrades.reverse(), ...this.#trades];
 			this.#pendingTrades = [];
@@ -323,13 +332,33 @@ export class MarketSession {
 		}
 	}
 
+	/** Publishes now if the cap allows or the book's state changed; otherwise a little later. */
+	#publishBookCapped(): void {
+		const state = this.#sequencer?.state ?? 'empty';
+		const wait = this.#publishedAt + BOOK_PUBLISH_MS - performance.now();
+		if (wait > 0 && state === this.#bookState) {
+			this.#publishTimer ??= setTimeout(() => {
+				this.#publishTimer = null;
+				this.#frame.request();
+			}, wait);
+			return;
+		}
+		this.#publishBook();
+	}
+
 	#publishBook(): void {
-		const bids = this.#book.levels('bid', LADDER_ROWS);
-		const asks = this.#book.levels('ask', LADDER_ROWS);
-		let maxSize = 0;
-		for (const l of bids) maxSize = Math.max(maxSize, Number(l.size));
-		for (const l of asks) maxSize = Math.max(maxSize, Number(l.size));
-		this.#ladder = { bids, asks, maxSize };
+		this.#bookDirty = false;
+		this.#publishedAt = performance.now();
+		const old = this.#ladder;
+		// Unchanged rows keep their objects, so the ladder re-renders only the rows that moved.
+		const bids = reuseLevels(old.bids, this.#book.levels('bid', LADDER_ROWS));
+		const asks = reuseLevels(old.asks, this.#book.levels('ask', LADDER_ROWS));
+		if (bids !== old.bids || asks !== old.asks) {
+			let maxSize = 0;
+			for (const l of bids) maxSize = Math.max(maxSize, Number(l.size));
+			for (const l of asks) maxSize = Math.max(maxSize, Number(l.size));
+			this.#ladder = { bids: bids as LadderLevel[], asks: asks as LadderLevel[], maxSize };
+		}
 		this.#bookState = this.#sequencer?.state ?? 'empty';
 		this.#bookVersion = this.#sequencer?.version ?? 0;
 		this.#bookAt = Date.now();

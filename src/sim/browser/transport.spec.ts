@@ -1,11 +1,29 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SimExchange } from '../core';
+import { createPortTransport, serveTransport } from './port-transport';
 import { createInPageTransport, DEMO_ENDPOINTS } from './transport';
 
 const FAST = { marketTickMs: 15, depthPushMs: 20, lifelessMs: 0 };
 let sim: SimExchange | undefined;
-afterEach(() => sim?.stop());
+const ports: MessagePort[] = [];
+afterEach(() => {
+	sim?.stop();
+	for (const port of ports.splice(0)) port.close();
+});
+
+/** The Demo's transport across a real message port, the way the page talks to its worker. */
+function portTransport(s: SimExchange): ReturnType<typeof createInPageTransport> {
+	const { port1, port2 } = new MessageChannel();
+	ports.push(port1, port2);
+	serveTransport(s, port1);
+	return createPortTransport(port2);
+}
+
+const TRANSPORTS = [
+	['in-page', createInPageTransport],
+	['message-port', portTransport]
+] as const;
 
 function nextMessage(
 	socket: ReturnType<ReturnType<typeof createInPageTransport>['socketFactory']>,
@@ -23,11 +41,11 @@ function nextMessage(
 	});
 }
 
-describe('in-page transport', () => {
+describe.each(TRANSPORTS)('%s transport', (_name, make) => {
 	it('routes fetch to the simulator, signed requests included, and returns real Responses', async () => {
 		sim = new SimExchange({ seed: 5, timing: FAST });
 		sim.addAccount({ apiKey: 'k', secret: 's', memo: 'm' });
-		const { fetch } = createInPageTransport(sim);
+		const { fetch } = make(sim);
 		const time = await fetch(`${DEMO_ENDPOINTS.rest}/system/time`);
 		expect(time).toBeInstanceOf(Response);
 		expect(((await time.json()) as { code: number }).code).toBe(1000);
@@ -51,7 +69,7 @@ describe('in-page transport', () => {
 
 	it('fails like a CORS-blocked browser fetch when cors is off', async () => {
 		sim = new SimExchange({ cors: false, timing: FAST });
-		const { fetch } = createInPageTransport(sim);
+		const { fetch } = make(sim);
 		await expect(fetch(`${DEMO_ENDPOINTS.rest}/system/time`)).rejects.toThrow(TypeError);
 		await expect(
 			fetch(`${DEMO_ENDPOINTS.rest}/contract/private/assets-detail`, {
@@ -63,7 +81,7 @@ describe('in-page transport', () => {
 	it('honours an AbortSignal like a browser fetch: an AbortError, while the request may still execute', async () => {
 		sim = new SimExchange({ seed: 5, timing: FAST });
 		sim.addAccount({ apiKey: 'k', secret: 's', memo: 'm' });
-		const { fetch } = createInPageTransport(sim);
+		const { fetch } = make(sim);
 		const path = '/contract/private/cancel-orders';
 		const send = (signal: AbortSignal) => {
 			const body = '{"symbol":"BTCUSDT"}';
@@ -88,7 +106,9 @@ describe('in-page transport', () => {
 		sim.faults.holdNext(path, 200);
 		const late = new AbortController();
 		const pending = send(late.signal);
-		setTimeout(() => late.abort(), 50);
+		// Aborted once the exchange holds it (a port adds a hop, so no fixed delay fits both).
+		while (sim.faults.heldRequests().length === 0) await new Promise((r) => setTimeout(r, 5));
+		late.abort();
 		await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
 		expect(sim.faults.heldRequests()).toHaveLength(1);
 		expect(reached()).toBe(0);
@@ -100,9 +120,11 @@ describe('in-page transport', () => {
 	it('sends nothing after an abort during the CORS preflight, as a browser would not', async () => {
 		sim = new SimExchange({ seed: 5, timing: FAST });
 		sim.addAccount({ apiKey: 'k', secret: 's', memo: 'm' });
-		const { fetch } = createInPageTransport(sim);
+		const { fetch } = make(sim);
 		const path = '/contract/private/cancel-orders';
-		sim.faults.delayResponses(150);
+		// Long enough that the abort lands during the preflight even on a loaded machine, where a
+		// message to the simulator's port can wait a while.
+		sim.faults.delayResponses(600);
 		const abort = new AbortController();
 		const body = '{"symbol":"BTCUSDT"}';
 		const ts = String(Date.now());
@@ -116,14 +138,14 @@ describe('in-page transport', () => {
 		setTimeout(() => abort.abort(), 50);
 		await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
 		sim.faults.delayResponses(0);
-		await new Promise((resolve) => setTimeout(resolve, 300));
+		await new Promise((resolve) => setTimeout(resolve, 900));
 		expect(sim.requests.filter((r) => r.path === path)).toHaveLength(0);
 	});
 
 	it('opens a socket asynchronously and streams a depth channel through it', async () => {
 		sim = new SimExchange({ seed: 5, timing: FAST });
 		sim.start();
-		const socket = createInPageTransport(sim).socketFactory(DEMO_ENDPOINTS.publicWs);
+		const socket = make(sim).socketFactory(DEMO_ENDPOINTS.publicWs);
 		expect(socket.readyState).toBe(0);
 		expect(() => socket.send('{}')).toThrow();
 		await new Promise<void>((resolve) => (socket.onopen = () => resolve()));
@@ -147,7 +169,7 @@ describe('in-page transport', () => {
 
 	it('closes from the client side and detaches the session', async () => {
 		sim = new SimExchange({ timing: FAST });
-		const socket = createInPageTransport(sim).socketFactory(DEMO_ENDPOINTS.privateWs);
+		const socket = make(sim).socketFactory(DEMO_ENDPOINTS.privateWs);
 		await new Promise<void>((resolve) => (socket.onopen = () => resolve()));
 		expect(sim.connections().private).toBe(1);
 		const closed = new Promise<{ code: number }>((resolve) => (socket.onclose = resolve));
@@ -157,12 +179,12 @@ describe('in-page transport', () => {
 	});
 });
 
-describe('in-page transport faults', () => {
+describe.each(TRANSPORTS)('%s transport faults', (_name, make) => {
 	it('loses a dropped answer as a fetch TypeError after the order has executed', async () => {
 		sim = new SimExchange({ seed: 5, timing: FAST });
 		const account = sim.addAccount({ apiKey: 'k', secret: 's', memo: 'm' });
 		account.seedPosition({ symbol: 'SOLUSDT', side: 'short', size: 6, entryPrice: '150.000' });
-		const { fetch } = createInPageTransport(sim);
+		const { fetch } = make(sim);
 		sim.faults.dropNextResponse('submit-order');
 		const body = JSON.stringify({
 			symbol: 'SOLUSDT',

@@ -1,12 +1,7 @@
 import type { SocketFactory, SocketLike } from '$lib/net/types';
 import type { SimExchange, SocketHandle } from '../core';
 
-/** Where the Demo venue points. `.invalid` can never resolve, so nothing reaches a network. */
-export const DEMO_ENDPOINTS = {
-	rest: 'https://demo.perch.invalid',
-	publicWs: 'wss://demo.perch.invalid/api?protocol=1.1',
-	privateWs: 'wss://demo.perch.invalid/user?protocol=1.1'
-} as const;
+export { DEMO_ENDPOINTS } from './endpoints';
 
 const CONNECTING = 0;
 const OPEN = 1;
@@ -22,14 +17,19 @@ export function createInPageTransport(sim: SimExchange): {
 	fetch: typeof fetch;
 	socketFactory: SocketFactory;
 } {
-	return createInPageTransportFor({
+	return createInPageTransportFor(simBackend(sim));
+}
+
+/** The BitMart-shaped simulator as an in-page backend: REST, and its /api and /user sockets. */
+export function simBackend(sim: SimExchange): InPageBackend {
+	return {
 		handleRest: (req) => sim.handleRest(req),
 		openSocket: (url, send, close) => {
 			const kind =
 				url.pathname === '/api' ? 'public' : url.pathname === '/user' ? 'private' : undefined;
 			return kind && sim.openSocket(kind, send, close);
 		}
-	});
+	};
 }
 
 /** What the in-page transport needs from a simulator of any venue. */
@@ -64,7 +64,7 @@ export function createInPageTransportFor(backend: InPageBackend): {
  * A browser fetch rejects with an AbortError as soon as its signal aborts, whether or not the
  * request already reached the server (then it may still be processed: it cannot be recalled).
  */
-function abortable(
+export function abortable(
 	send: () => Promise<Response>,
 	signal: AbortSignal | null | undefined
 ): Promise<Response> {
@@ -91,7 +91,7 @@ function abortable(
 
 const SIMPLE_HEADERS = new Set(['accept', 'accept-language', 'content-language', 'content-type']);
 
-async function inPageFetch(sim: InPageBackend, request: Request): Promise<Response> {
+export async function inPageFetch(sim: InPageBackend, request: Request): Promise<Response> {
 	const url = new URL(request.url);
 	const headers: Record<string, string> = {};
 	request.headers.forEach((value, name) => {
