@@ -116,7 +116,7 @@ describe('AscendEX account', () => {
 		expect(sim.requests.find((r) => r.method === 'auth')?.path).toBe(`/${GROUP}/api/pro/v2/stream`);
 		expect(snapshotRequests()).toBeGreaterThanOrEqual(1);
 
-		await closeVia(page, 50, 'Sell 0.125 BTC-PERP');
+		await closeVia(page, 50, 'Sell 0.125 BTC of BTC-PERP');
 		await waitFor(
 			() => account.positions().find((p) => p.symbol === 'BTC-PERP')?.position === '0.125',
 			20000,
@@ -128,7 +128,7 @@ describe('AscendEX account', () => {
 			})
 			.toMatch(/0\.125/);
 
-		await closeVia(page, 100, 'Sell 0.125 BTC-PERP');
+		await closeVia(page, 100, 'Sell 0.125 BTC of BTC-PERP');
 		await waitFor(
 			() => !account.positions().some((p) => p.symbol === 'BTC-PERP' && p.position !== '0'),
 			20000,

@@ -254,7 +254,10 @@ describe('a vault written before the data key', () => {
 	it('unlocks with the passphrase, moves to the data-key layout, and keeps working', async () => {
 		sim = await startSimWithPosition(39217);
 		const { page } = await localhostPage();
-		await page.getByRole('navigation', { name: 'Main' }).waitFor();
+		// The app creates its database when the accounts code loads (on the market screen only once
+		// idle): wait for the empty vault's form, so the old records go into the app's own stores.
+		await page.goto(new URL('/accounts', page.url()).href);
+		await page.getByLabel('Confirm passphrase').waitFor();
 		await page.evaluate(async (file) => {
 			const bytes = (b64: string) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
 			const blob = (j: { iv: string; ciphertext: string }) => ({

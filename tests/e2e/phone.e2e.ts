@@ -83,6 +83,8 @@ async function nav(page: Page, name: string) {
 /** The fired liquidation alerts in the alert list (navigates to Alerts and back). */
 async function liquidationAlerts(page: Page): Promise<number> {
 	await nav(page, 'Alerts');
+	// The route renders after the click returns: count only once the page is there.
+	await page.getByRole('heading', { name: 'Alerts', level: 1 }).waitFor();
 	const list = page.getByRole('list', { name: 'Fired alerts' });
 	const count = (await list.count()) === 0 ? 0 : await list.getByText(/from liquidation/).count();
 	await nav(page, 'Accounts');

@@ -65,10 +65,11 @@ describe('settings', () => {
 		]);
 		const backupPath = await download.path();
 		const backup = await readFile(backupPath, 'utf8');
-		// Version 2: accounts carry the endpoint preset they were added with (custom: the simulator).
+		// Version 3 (the vault data key): accounts still carry the endpoint preset they were added
+		// with (custom: the simulator).
 		expect(JSON.parse(backup)).toMatchObject({
 			format: 'perch-backup',
-			version: 2,
+			version: 3,
 			accounts: [{ label: MAIN.label, presetId: 'custom' }]
 		});
 		for (const secret of [MAIN.secret, MAIN.memo, MAIN.apiKey, NEW_PASSPHRASE]) {
