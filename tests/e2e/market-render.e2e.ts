@@ -94,8 +94,21 @@ describe('market screen rendering', () => {
 		await waitFor(async () => (await fills()) > 0, 20_000, 'the depth chart to draw');
 
 		// Scrolled so the chart (at the top on a phone) is out of view.
+		// The panels below it grow as trades and funding arrive: scroll until the chart is wholly out
+		// of view (a chart 16 px in view is rightly still drawn).
 		await page.getByRole('heading', { name: 'Trades' }).scrollIntoViewIfNeeded();
-		await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+		await waitFor(
+			() =>
+				page.evaluate(() => {
+					window.scrollTo(0, document.documentElement.scrollHeight);
+					const chartBox = document
+						.querySelector('[role="img"][aria-label^="Depth chart"]')
+						?.getBoundingClientRect();
+					return chartBox !== undefined && chartBox.bottom < 0;
+				}),
+			15_000,
+			'the depth chart to be scrolled wholly out of view'
+		);
 		// The observer reports the scroll a little later: wait until the drawing has stopped (on the
 		// old code it never stops while the book streams, and this times out).
 		let hidden = await fills();
