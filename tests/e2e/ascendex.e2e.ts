@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { MAIN, addAccount, createVault, expectLive, hold, positionCard } from './accounts-harness';
 import {
+	ladder,
 	newGuardedPage,
 	pickInstrument,
 	startHarness,
@@ -216,15 +217,6 @@ describe('AscendEX account', () => {
 });
 
 describe('AscendEX market book', () => {
-	function ladder(page: Page, side: 'bid' | 'ask'): Promise<[string, string][]> {
-		return page
-			.getByRole('table', { name: 'Order book' })
-			.locator(`tr[data-side="${side}"]`)
-			.evaluateAll((rows) =>
-				rows.map((r) => [r.getAttribute('data-price') ?? '', r.getAttribute('data-size') ?? ''])
-			);
-	}
-
 	async function bookVersion(page: Page): Promise<number> {
 		const text = (await page.getByTestId('book-version').textContent()) ?? '';
 		return Number(text.match(/v(\d+)/)?.[1] ?? 0);

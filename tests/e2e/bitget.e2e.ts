@@ -12,6 +12,7 @@ import {
 	unlock
 } from './accounts-harness';
 import {
+	ladder,
 	newGuardedPage,
 	pickInstrument,
 	startHarness,
@@ -342,15 +343,6 @@ describe('Bitget key checks in plain words', () => {
 });
 
 describe('Bitget market book', () => {
-	async function ladder(page: Page, side: 'bid' | 'ask'): Promise<[string, string][]> {
-		return page
-			.getByRole('table', { name: 'Order book' })
-			.locator(`tr[data-side="${side}"]`)
-			.evaluateAll((rows) =>
-				rows.map((r) => [r.getAttribute('data-price') ?? '', r.getAttribute('data-size') ?? ''])
-			);
-	}
-
 	it('a corrupted book update triggers a checksum resync; the book ends equal to the simulator’s', async () => {
 		await startBitget('hedge_mode');
 		const sim = bitget!;

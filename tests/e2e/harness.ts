@@ -92,6 +92,33 @@ export async function pickInstrument(page: Page, symbol: string): Promise<void> 
 	await page.getByRole('option', { name: new RegExp(`^${symbol}`) }).click();
 }
 
+export type LadderRows = [price: string, size: string][];
+
+/**
+ * Both sides of the on-screen order book, read in one pass so they come from the same render:
+ * two separate reads can straddle a publish and show a crossed book that never was on screen.
+ * Bids come best first; asks come as drawn (highest first).
+ */
+export async function readLadder(page: Page): Promise<{ bids: LadderRows; asks: LadderRows }> {
+	return page.getByRole('table', { name: 'Order book' }).evaluate((table) => {
+		const side = (s: string) =>
+			[...table.querySelectorAll(`tr[data-side="${s}"]`)].map(
+				(r) =>
+					[r.getAttribute('data-price') ?? '', r.getAttribute('data-size') ?? ''] as [
+						string,
+						string
+					]
+			);
+		return { bids: side('bid'), asks: side('ask') };
+	});
+}
+
+/** One side of the on-screen order book (see {@link readLadder}). */
+export async function ladder(page: Page, side: 'bid' | 'ask'): Promise<LadderRows> {
+	const book = await readLadder(page);
+	return side === 'bid' ? book.bids : book.asks;
+}
+
 export async function waitFor(
 	check: () => Promise<boolean> | boolean,
 	timeoutMs = 10_000,

@@ -2,6 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
 	connectToSim,
+	ladder,
+	readLadder,
 	newGuardedPage,
 	pickInstrument,
 	startHarness,
@@ -34,15 +36,6 @@ function status(page: Page) {
 async function bookVersion(page: Page): Promise<number> {
 	const text = (await page.getByTestId('book-version').textContent()) ?? '';
 	return Number(text.match(/v(\d+)/)?.[1] ?? 0);
-}
-
-async function ladder(page: Page, side: 'bid' | 'ask'): Promise<[string, string][]> {
-	return page
-		.getByRole('table', { name: 'Order book' })
-		.locator(`tr[data-side="${side}"]`)
-		.evaluateAll((rows) =>
-			rows.map((r) => [r.getAttribute('data-price') ?? '', r.getAttribute('data-size') ?? ''])
-		);
 }
 
 /** Counts pixels of the bid and ask colours on the depth chart's canvas. */
@@ -95,8 +88,7 @@ describe('market screen', () => {
 
 	it('shows the book, depth chart and funding from the simulator, updating live', async () => {
 		const page = await openOnSim();
-		const bids = await ladder(page, 'bid');
-		const asks = await ladder(page, 'ask');
+		const { bids, asks } = await readLadder(page);
 		// Bids descend, asks ascend (asks are drawn top-down, highest first), and the book is not crossed.
 		const bidPrices = bids.map(([p]) => Number(p));
 		const askPrices = asks.map(([p]) => Number(p)).reverse();
