@@ -134,8 +134,8 @@ describe('MarketSession publishing the book', () => {
 
 	const level = (price: string, size: string) => ({ price, size });
 
-	it('shows a streaming book at most every BOOK_PUBLISH_MS, and always its latest state', async () => {
-		const { BOOK_PUBLISH_MS } = await import('$lib/state/market.svelte');
+	it('shows a streaming book at most once per SCREEN_PUBLISH_MS beat, and always its latest state', async () => {
+		const { SCREEN_PUBLISH_MS: BOOK_PUBLISH_MS } = await import('$lib/state/market.svelte');
 		const session = new MarketSession();
 		await session.connect({ venue: 'demo', presetId: 'demo' });
 		const push = (m: BookMessage) => venue.handlers?.book?.(m);
@@ -151,13 +151,55 @@ describe('MarketSession publishing the book', () => {
 			await vi.advanceTimersByTimeAsync(5);
 			seen.add(session.ladder);
 		}
-		// 200 changes: at most one publication per BOOK_PUBLISH_MS (plus the one in flight).
-		expect(seen.size).toBeGreaterThan(5);
+		// 200 changes: at most one publication per beat (plus the one in flight).
+		expect(seen.size).toBeGreaterThanOrEqual(1000 / BOOK_PUBLISH_MS - 1);
 		expect(seen.size).toBeLessThanOrEqual(1000 / BOOK_PUBLISH_MS + 1);
 		// Nothing is lost: once the stream pauses, the ladder shows the last message.
 		await vi.advanceTimersByTimeAsync(BOOK_PUBLISH_MS + 20);
 		expect(session.bookVersion).toBe(v);
 		expect(session.ladder.bids[0]).toEqual(level('100.0', String(v)));
+		session.disconnect();
+	});
+
+	it('shows book, ticker and trades news of one beat together, on the beat', async () => {
+		const SCREEN_PUBLISH_MS = 250;
+		expect((await import('$lib/state/market.svelte')).SCREEN_PUBLISH_MS).toBe(SCREEN_PUBLISH_MS);
+		const session = new MarketSession();
+		await session.connect({ venue: 'demo', presetId: 'demo' });
+		const h = venue.handlers!;
+		h.book?.(book('snapshot', 1, '100.0', '100.2'));
+		await vi.advanceTimersByTimeAsync(SCREEN_PUBLISH_MS * 2);
+		const ladder = session.ladder;
+
+		// Three kinds of news at three moments inside one beat.
+		await vi.advanceTimersByTimeAsync(
+			SCREEN_PUBLISH_MS - (performance.now() % SCREEN_PUBLISH_MS) + 10
+		);
+		h.book?.(book('update', 2, '100.1', '100.2'));
+		await vi.advanceTimersByTimeAsync(40);
+		h.ticker?.({
+			symbol: 'BTCUSDT',
+			last: '100.15',
+			mark: '100.1',
+			index: '100.1',
+			change24h: '0.01',
+			ts: 0
+		} as never);
+		await vi.advanceTimersByTimeAsync(40);
+		h.trades?.([
+			{ id: 't1', symbol: 'BTCUSDT', price: '100.15', size: '1', side: 'buy', ts: 0 } as never
+		]);
+		await vi.advanceTimersByTimeAsync(40);
+		// Nothing is shown yet: the beat has not come.
+		expect(session.ladder).toBe(ladder);
+		expect(session.ticker).toBeNull();
+		expect(session.trades).toHaveLength(0);
+
+		// On the beat (plus one frame) all three show at once.
+		await vi.advanceTimersByTimeAsync(SCREEN_PUBLISH_MS - 120 + 17);
+		expect(session.ladder.bids[0]?.price).toBe('100.1');
+		expect(session.ticker?.last).toBe('100.15');
+		expect(session.trades).toHaveLength(1);
 		session.disconnect();
 	});
 

@@ -20,6 +20,7 @@ import type {
 	Trade
 } from '$lib/exchanges/types';
 import { reuseLevels } from '$lib/book/ladder-levels';
+import { everyBeat, onNextBeat, type Beat } from '$lib/render/screen-clock';
 import { createFrameScheduler } from '$lib/render/frame';
 import { EventLog } from './event-log.svelte';
 
@@ -44,16 +45,24 @@ export type Loadable<T> =
 const LADDER_ROWS = 12;
 /** Levels per side the depth chart draws. */
 const DEPTH_LEVELS = 50;
-/** The market screen shows the full book, as fast as the venue pushes it. */
-const BOOK_OPTIONS: MarketStreamOptions = { depth: 'full', speed: 'fast' };
+/**
+ * The market screen shows the full book at the venue's calmer rate: the screen shows news on a
+ * 250 ms beat (SCREEN_PUBLISH_MS), so a 100 ms channel would only double the messages parsed and
+ * applied on the phone's main thread for no change anyone can see.
+ */
+const BOOK_OPTIONS: MarketStreamOptions = { depth: 'full', speed: 'normal' };
 const MAX_TRADES = 40;
 const IDLE: ConnectionStatus = { state: 'idle', lastMessageAt: 0, reconnects: 0 };
 /**
- * The ladder and depth chart show a new book at most this often: a book can change dozens of
- * times a second, an eye reads a handful, and every publication costs the phone layout and paint.
+ * The ladder, depth chart, trades and ticker show news on a shared beat of this period: a book
+ * can change dozens of times a second, an eye reads a handful, and every frame with a change costs
+ * a phone layout, paint and commit. News waits for the next beat (at most this long), and all of
+ * it lands in one frame together with the status and age clocks, which beat on multiples of it.
  * A change of the book's state (empty, live, resyncing) is shown at once.
  */
-export const BOOK_PUBLISH_MS = 100;
+export const SCREEN_PUBLISH_MS = 250;
+/** How often the connection status (and the age of its last message) is read off the socket. */
+const STATUS_READ_MS = 500;
 /** Ask again when a requested snapshot has not arrived in this long (the request may be lost). */
 const RESYNC_RETRY_MS = 3000;
 
@@ -62,6 +71,9 @@ const RESYNC_RETRY_MS = 3000;
  * trades, with the connection's health. Owns the adapter's stream and the order book; components
  * read its getters and never touch the socket or write its state.
  */
+/** A trade as the list shows it: `seq` keys its row, so a new trade never rewrites older rows. */
+export type ShownTrade = Trade & { readonly seq: number };
+
 export class MarketSession {
 	readonly log = new EventLog(100);
 
@@ -74,7 +86,7 @@ export class MarketSession {
 	#funding = $state.raw<FundingState | null>(null);
 	#fundingAt = $state.raw(0);
 	#fundingHistory = $state.raw<Loadable<FundingRatePoint[]>>({ status: 'idle' });
-	#trades = $state.raw<Trade[]>([]);
+	#trades = $state.raw<ShownTrade[]>([]);
 	#ladder = $state.raw<Ladder>({ bids: [], asks: [], maxSize: 0 });
 	#bookState = $state.raw<BookState>('empty');
 	#bookVersion = $state.raw(0);
@@ -141,16 +153,17 @@ export class MarketSession {
 	#sequencer: BookSequencer | null = null;
 	#bookDirty = false;
 	#pendingTrades: Trade[] = [];
+	#tradeSeq = 0;
+	#pendingTicker: { ticker: Ticker; at: number } | null = null;
 	#generation = 0;
 	#depth: DepthColumns | null = null;
 	/** On the page's one frame loop, which the depth chart draws on too. */
 	#frame = createFrameScheduler(() => this.#flush());
 	#depthListeners = new Set<() => void>();
-	#statusTimer: ReturnType<typeof setInterval> | null = null;
+	#statusBeat: Beat | null = null;
 	#resyncRequestedAt = 0;
-	/** performance.now() of the last book publication (monotonic: the cap is a duration). */
-	#publishedAt = -Infinity;
-	#publishTimer: ReturnType<typeof setTimeout> | null = null;
+	/** News waits for the next beat, then draws on the frame loop (so not while the page is hidden). */
+	#nextBeat = onNextBeat(SCREEN_PUBLISH_MS, () => this.#frame.request());
 
 	/**
 	 * For the depth chart: read the book straight from the non-reactive buffers. Listeners hear of
@@ -203,11 +216,11 @@ export class MarketSession {
 			this.#status = s;
 		});
 		this.#status = this.#stream.status;
-		// The socket reports state changes; the age of the last message is read off it twice a second.
-		this.#statusTimer = setInterval(() => {
+		// The socket reports state changes; the age of the last message is read off it on the beat.
+		this.#statusBeat = everyBeat(STATUS_READ_MS, () => {
 			if (this.#stream) this.#status = this.#stream.status;
 			this.#retryResync();
-		}, 500);
+		});
 		void this.#measureClock(adapter, generation);
 		try {
 			const list = await adapter.instruments();
@@ -229,6 +242,7 @@ export class MarketSession {
 		this.#unwatch?.();
 		this.#symbol = symbol;
 		this.#ticker = null;
+		this.#pendingTicker = null;
 		this.#funding = null;
 		this.#trades = [];
 		this.#pendingTrades = [];
@@ -241,8 +255,9 @@ export class MarketSession {
 			symbol,
 			{
 				ticker: (t) => {
-					this.#ticker = t;
-					this.#tickerAt = Date.now();
+					// Stamped on arrival: the age shown is the data's, not the beat's.
+					this.#pendingTicker = { ticker: t, at: Date.now() };
+					this.#nextBeat.request();
 				},
 				book: (m) => this.#onBook(symbol, m),
 				funding: (f) => {
@@ -251,7 +266,7 @@ export class MarketSession {
 				},
 				trades: (t) => {
 					this.#pendingTrades.push(...t);
-					this.#frame.request();
+					this.#nextBeat.request();
 				},
 				error: (message) => {
 					this.log.add('error', message);
@@ -273,14 +288,14 @@ export class MarketSession {
 		this.#unwatch = null;
 		this.#unstatus?.();
 		this.#unstatus = null;
-		if (this.#statusTimer) clearInterval(this.#statusTimer);
-		this.#statusTimer = null;
+		this.#statusBeat?.stop();
+		this.#statusBeat = null;
 		this.#stream?.close();
 		this.#stream = null;
 		this.#adapter = null;
 		this.#frame.cancel();
-		if (this.#publishTimer) clearTimeout(this.#publishTimer);
-		this.#publishTimer = null;
+		this.#nextBeat.cancel();
+		this.#pendingTicker = null;
 		this.#book.clear();
 		this.#sequencer = null;
 		this.#symbol = null;
@@ -306,7 +321,9 @@ export class MarketSession {
 		}
 		if (result === 'applied' || result === 'gap') {
 			this.#bookDirty = true;
-			this.#frame.request();
+			// A new state (first book, resync, live again) is shown at once; more of the same waits.
+			if ((sequencer.state ?? 'empty') !== this.#bookState) this.#frame.request();
+			else this.#nextBeat.request();
 		}
 	}
 
@@ -324,31 +341,23 @@ export class MarketSession {
 	}
 
 	#flush(): void {
-		if (this.#bookDirty) this.#publishBookCapped();
+		if (this.#bookDirty) this.#publishBook();
+		if (this.#pendingTicker) {
+			this.#ticker = this.#pendingTicker.ticker;
+			this.#tickerAt = this.#pendingTicker.at;
+			this.#pendingTicker = null;
+		}
 		if (this.#pendingTrades.length > 0) {
-			const merged = [...this.#pendingTrades.reverse(), ...this.#trades];
+			// Each trade keeps one row (keyed by its sequence number): older rows move down, unchanged.
+			const fresh = this.#pendingTrades.reverse().map((t) => ({ ...t, seq: ++this.#tradeSeq }));
+			const merged = [...fresh, ...this.#trades];
 			this.#pendingTrades = [];
 			this.#trades = merged.slice(0, MAX_TRADES);
 		}
 	}
 
-	/** Publishes now if the cap allows or the book's state changed; otherwise a little later. */
-	#publishBookCapped(): void {
-		const state = this.#sequencer?.state ?? 'empty';
-		const wait = this.#publishedAt + BOOK_PUBLISH_MS - performance.now();
-		if (wait > 0 && state === this.#bookState) {
-			this.#publishTimer ??= setTimeout(() => {
-				this.#publishTimer = null;
-				this.#frame.request();
-			}, wait);
-			return;
-		}
-		this.#publishBook();
-	}
-
 	#publishBook(): void {
 		this.#bookDirty = false;
-		this.#publishedAt = performance.now();
 		const old = this.#ladder;
 		// Unchanged rows keep their objects, so the ladder re-renders only the rows that moved.
 		const bids = reuseLevels(old.bids, this.#book.levels('bid', LADDER_ROWS));

@@ -1,21 +1,26 @@
-/** A shared clock for "how old is this number" labels: one timer for the whole page. */
+import { everyBeat, type Beat } from '$lib/render/screen-clock';
+
+/**
+ * A shared clock for "how old is this number" labels: one timer for the whole page, on the
+ * screen's shared beat, so its ticks land in the same frame as the streams' publications.
+ */
 class Now {
 	#value = $state.raw(Date.now());
 
 	get value() {
 		return this.#value;
 	}
-	#timer: ReturnType<typeof setInterval> | null = null;
+	#beat: Beat | null = null;
 	#users = 0;
 
 	/** Start ticking while at least one caller listens; returns the stop function. */
 	listen(periodMs = 500): () => void {
 		this.#users++;
-		this.#timer ??= setInterval(() => (this.#value = Date.now()), periodMs);
+		this.#beat ??= everyBeat(periodMs, () => (this.#value = Date.now()));
 		return () => {
-			if (--this.#users === 0 && this.#timer) {
-				clearInterval(this.#timer);
-				this.#timer = null;
+			if (--this.#users === 0 && this.#beat) {
+				this.#beat.stop();
+				this.#beat = null;
 			}
 		};
 	}
