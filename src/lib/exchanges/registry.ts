@@ -5,8 +5,6 @@
  * builds adapters with createAdapter.
  */
 import { ASCENDEX_VENUE } from './ascendex/venue';
-import { createBitmartAdapter } from './bitmart/adapter';
-import { createBitgetAdapter } from './bitget/adapter';
 import { BITGET_VENUE } from './bitget/venue';
 import { BITMART_VENUE } from './bitmart/venue';
 import { DEMO_VENUE } from './demo/venue';
@@ -153,7 +151,9 @@ export async function createAdapter(choice: ConnectionChoice): Promise<ExchangeA
 			// The last gate before a request: whatever path the endpoints came by, they pass the checks.
 			const problem = describeEndpointProblems(checkEndpoints(endpoints));
 			if (problem) throw new Error(`These endpoints cannot be used. ${problem}`);
-			// BitMart's presets carry no headers: its demo is a host of its own.
+			// BitMart's presets carry no headers: its demo is a host of its own. Each venue's code
+			// loads when it is used, so a screen on one venue carries none of the others.
+			const { createBitmartAdapter } = await import('./bitmart/adapter');
 			return createBitmartAdapter({ venue: 'bitmart', endpoints });
 		}
 		case 'ascendex': {
@@ -172,6 +172,7 @@ export async function createAdapter(choice: ConnectionChoice): Promise<ExchangeA
 			if (problem) throw new Error(`These endpoints cannot be used. ${problem}`);
 			// Bitget's demo shares the production REST host: the preset's header selects it.
 			const headers = preset?.headers;
+			const { createBitgetAdapter } = await import('./bitget/adapter');
 			return createBitgetAdapter({ endpoints, headers });
 		}
 		default:
