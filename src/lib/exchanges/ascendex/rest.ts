@@ -121,6 +121,16 @@ export class AscendexRest {
 		return asArray(data, 'order history');
 	}
 
+	/** A signed ledger read (funding payments, balance snapshot and history): its `data`. */
+	signedRead(
+		path: string,
+		apiPath: string,
+		query: QueryParams,
+		call: SignedCall
+	): Promise<unknown> {
+		return this.#signedGet(path, apiPath, query, call);
+	}
+
 	#url(path: string, query: QueryParams): string {
 		const qs = new URLSearchParams();
 		for (const [k, v] of Object.entries(query)) qs.set(k, String(v));

@@ -167,8 +167,6 @@ describe('Bitget ledger queries and paging', () => {
 		expect(BITGET_LEDGER_PAGING.entries!.cursor).toBe(true);
 	});
 
-	const creds = { accountId: 'a1', apiKey: 'k', fields: { passphrase: 'p' } } as AccountCredentials;
-
 	async function pageWith(bills: number, endId: string | null) {
 		const urls: string[] = [];
 		const rest = new BitgetRest({
@@ -196,10 +194,17 @@ describe('Bitget ledger queries and paging', () => {
 			false,
 			['sign']
 		);
-		const page = await new BitgetLedgerApi(rest).entries(
-			{ ...creds, signingKey },
-			{ from: 1000, to: 9000, cursor: '2000' }
-		);
+		const creds: AccountCredentials = {
+			accountId: 'a1',
+			apiKey: 'k',
+			fields: { passphrase: 'p' },
+			signingKey
+		};
+		const page = await new BitgetLedgerApi(rest).entries(creds, {
+			from: 1000,
+			to: 9000,
+			cursor: '2000'
+		});
 		return { page, url: new URL(urls[0]) };
 	}
 
