@@ -42,7 +42,6 @@ import {
 	WireFormatError,
 	asArray,
 	asObject,
-	isObject,
 	optString,
 	reqDecimal,
 	reqNumber,

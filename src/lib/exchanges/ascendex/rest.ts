@@ -174,6 +174,10 @@ export class AscendexRest {
 				response.status === 429 ? 'rate-limit' : 'bad-response'
 			);
 		}
+		// The docs name no code for a rate limit (the balance reads allow 8 a minute): the status is it.
+		if (response.status === 429) {
+			throw new ExchangeError(`${host} answered HTTP 429: too many requests.`, 429, 'rate-limit');
+		}
 		if (!isObject(body)) throw badResponse('the answer is not an object');
 		const code = typeof body.code === 'number' ? body.code : Number(body.code);
 		if (code !== 0) {
