@@ -5,6 +5,8 @@ import { newGuardedPage, startHarness, type Harness } from './harness';
 import { seedHistory } from '../../src/sim/core/history';
 import { billTotals, billsOf } from '../../src/sim/bitget/ledger';
 import { startBitgetSimServer, type BitgetSimServer } from '../../src/sim/node/bitget-server';
+import { ascendexServedTotals, seedAscendexHistory } from '../../src/sim/ascendex/history';
+import { startAscendexSimServer, type AscendexSimServer } from '../../src/sim/node/ascendex-server';
 
 /**
  * A first history sync of a Bitget account in Chromium, against the Bitget simulator with its
@@ -18,6 +20,7 @@ const FILLS = '/api/v2/mix/order/fill-history';
 
 let harness: Harness;
 let bitget: BitgetSimServer | undefined;
+let asc: AscendexSimServer | undefined;
 
 beforeAll(async () => {
 	harness = await startHarness();
@@ -27,7 +30,9 @@ afterAll(async () => {
 });
 afterEach(async () => {
 	await bitget?.close();
+	await asc?.close();
 	bitget = undefined;
+	asc = undefined;
 });
 
 const BG = {
@@ -49,6 +54,26 @@ async function addBitgetAccount(page: Page, sim: BitgetSimServer): Promise<void>
 	await dialog.getByLabel('API key').fill(BG.apiKey);
 	await dialog.getByLabel('API secret').fill(BG.secret);
 	await dialog.getByLabel('Passphrase', { exact: true }).fill(BG.passphrase);
+	await dialog.getByRole('button', { name: 'Check key and save' }).click();
+}
+
+const ASC = {
+	label: 'Asc',
+	apiKey: 'ascHistKey0123456789abcdefghijkl',
+	secret: 'hV8FgjyJtpvVeAcMAgzgAFQCN36wmbWuN7o3WPcYcYhFd8qvE43gzFGVsFcCqMNk'
+};
+
+async function addAscendexAccount(page: Page, server: AscendexSimServer): Promise<void> {
+	await page.getByRole('button', { name: 'Add account' }).click();
+	const dialog = page.getByRole('dialog', { name: 'Add account' });
+	await dialog.getByLabel('Label').fill(ASC.label);
+	await dialog.getByLabel('Exchange', { exact: true }).selectOption('ascendex');
+	await dialog.getByLabel('Endpoints').selectOption('custom');
+	await dialog.getByLabel('REST base URL').fill(server.endpoints.rest);
+	await dialog.getByLabel('Public WebSocket URL').fill(server.endpoints.publicWs);
+	await dialog.getByLabel('Private WebSocket URL').fill(server.endpoints.publicWs);
+	await dialog.getByLabel('API key').fill(ASC.apiKey);
+	await dialog.getByLabel('API secret').fill(ASC.secret);
 	await dialog.getByRole('button', { name: 'Check key and save' }).click();
 }
 
@@ -121,6 +146,45 @@ describe('transaction history of the other venues', () => {
 		for (const r of logged(FILLS)) {
 			expect(Number(r.params.endTime) - Number(r.params.startTime)).toBeLessThanOrEqual(7 * DAY);
 		}
+		expect(offLoopback).toEqual([]);
+		await page.context().close();
+	}, 300_000);
+
+	it('AscendEX: a first sync walks funding pages and the 7-day balance history; totals are the simulator’s', async () => {
+		asc = await startAscendexSimServer({ seed: 43, timing: { marketTickMs: 0 } });
+		const handle = asc.sim.addAccount({ apiKey: ASC.apiKey, secret: ASC.secret, accountGroup: 6 });
+		seedAscendexHistory(handle.account, asc.sim.engine, {
+			days: 20,
+			fillsPerDay: 20,
+			now: Date.now() - 1000,
+			seed: 31
+		});
+		expect(handle.account.fundingPayments.length).toBeGreaterThan(100);
+
+		const { page, offLoopback } = await newGuardedPage(harness.browser);
+		await page.goto(harness.appUrl);
+		await createVault(page);
+		await addAscendexAccount(page, asc);
+		await expectLive(page, ASC.label);
+		await page.getByRole('link', { name: 'History' }).click();
+		await page.getByRole('heading', { name: 'History' }).waitFor();
+		await page.getByRole('button', { name: 'Sync', exact: true }).click();
+		await expect
+			.poll(() => phases(page, ASC.label), { timeout: 120_000, interval: 1000 })
+			.toEqual(['done']);
+
+		const logged = (path: string) =>
+			asc!.sim.requests.filter((r) => r.apiKey === ASC.apiKey && r.path === path);
+		const history = logged('/api/pro/data/v1/futures/balance/history');
+		expect(logged('/6/api/pro/v2/futures/funding-payments').length).toBeGreaterThan(1);
+		expect(logged('/api/pro/data/v1/futures/balance/snapshot')).toHaveLength(1);
+		expect(history.length).toBeGreaterThan(0);
+		const theirs = ascendexServedTotals(handle.account, history[0].time);
+		expect(await total(page, 'realized')).toBe(signed(theirs.realizedPnl));
+		expect(await total(page, 'funding')).toBe(signed(theirs.funding));
+		expect(await total(page, 'fees')).toBe(signed(theirs.fees));
+		expect(await total(page, 'transfers')).toBe(signed(theirs.transfers));
+		expect(await total(page, 'net')).toBe(signed(theirs.net));
 		expect(offLoopback).toEqual([]);
 		await page.context().close();
 	}, 300_000);
