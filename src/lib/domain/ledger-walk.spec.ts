@@ -66,6 +66,30 @@ describe('judgePage', () => {
 	});
 });
 
+describe('judgePage with a venue cursor', () => {
+	const cursor = { pageSize: 100, granularityMs: 1, maxWindowMs: 30 * DAY, cursor: true };
+
+	it('continues the same window from the cursor the page handed on', () => {
+		expect(judgePage({ from: 10, to: 20, symbol: 'X' }, 100, cursor, '77')).toEqual({
+			kind: 'continue',
+			window: { from: 10, to: 20, symbol: 'X', cursor: '77' }
+		});
+	});
+
+	it('ends a window on a page without a cursor, however full (never splits)', () => {
+		expect(judgePage({ from: 10, to: 20 }, 100, cursor)).toEqual({ kind: 'complete' });
+		expect(judgePage({ from: 10, to: 20 }, 3, cursor)).toEqual({ kind: 'complete' });
+	});
+
+	it('halves of a split start without the cursor of the window they came from', () => {
+		const verdict = judgePage({ from: 0, to: 100, cursor: '5' }, 1000, millis);
+		expect(verdict.kind).toBe('split');
+		if (verdict.kind === 'split') {
+			for (const w of verdict.windows) expect(w.cursor).toBeUndefined();
+		}
+	});
+});
+
 describe('syncRange', () => {
 	it('asks for the whole chosen history when nothing is stored', () => {
 		expect(syncRange(100 * DAY, 90 * DAY, undefined)).toEqual({ from: 10 * DAY, to: 100 * DAY });

@@ -10,7 +10,10 @@
 
 import type { LedgerPaging, LedgerWindow } from '$lib/exchanges/types';
 
-export type WalkPaging = Pick<LedgerPaging, 'pageSize' | 'maxWindowMs' | 'granularityMs'>;
+export type WalkPaging = Pick<
+	LedgerPaging,
+	'pageSize' | 'maxWindowMs' | 'granularityMs' | 'cursor'
+>;
 
 /**
  * The windows that cover [from, to], newest first, none wider than the endpoint allows. Cut
@@ -38,6 +41,8 @@ export function initialWindows(from: number, to: number, paging: WalkPaging): Le
 export type PageVerdict =
 	/** The answer held fewer rows than a page: the window is complete. */
 	| { kind: 'complete' }
+	/** The venue handed a cursor for the rest of this window: ask again from there. */
+	| { kind: 'continue'; window: LedgerWindow }
 	/** Full: ask for both halves instead (newer half first), sharing the midpoint. */
 	| { kind: 'split'; windows: [LedgerWindow, LedgerWindow] }
 	/**
@@ -46,11 +51,19 @@ export type PageVerdict =
 	 */
 	| { kind: 'truncated' };
 
-export function judgePage(window: LedgerWindow, rows: number, paging: WalkPaging): PageVerdict {
-	if (rows < paging.pageSize) return { kind: 'complete' };
+export function judgePage(
+	window: LedgerWindow,
+	rows: number,
+	paging: WalkPaging,
+	next?: string
+): PageVerdict {
+	if (next !== undefined) return { kind: 'continue', window: { ...window, cursor: next } };
+	// A cursor venue says itself when a window is done; its row count proves nothing.
+	if (paging.cursor || rows < paging.pageSize) return { kind: 'complete' };
 	const g = Math.max(1, paging.granularityMs);
 	const mid = Math.floor((window.from + window.to) / 2 / g) * g;
 	if (mid <= window.from || mid >= window.to) return { kind: 'truncated' };
+	// Halves start afresh: a cursor belongs to the window it came from.
 	const symbol = window.symbol === undefined ? {} : { symbol: window.symbol };
 	return {
 		kind: 'split',

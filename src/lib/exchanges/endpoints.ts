@@ -107,9 +107,34 @@ export function checkAccountEndpoints(
 	e: Endpoints,
 	allowed: readonly string[] = ALLOWED_CONNECT_SOURCES
 ): Partial<Record<keyof Endpoints, string>> {
-	if (venue !== 'demo') return checkEndpoints(e, allowed);
+	if (venue !== 'demo') {
+		// Another venue's in-page simulator (the Demo picker) answers under the Demo's host.
+		const hosts = inPageHosts(e);
+		if (hosts)
+			return checkEndpoints(
+				e,
+				hosts.flatMap((h) => [`https://${h}`, `wss://${h}`])
+			);
+		return checkEndpoints(e, allowed);
+	}
 	const demoOnly = [`https://${DEMO_HOST}`, `wss://${DEMO_HOST}`];
 	return checkEndpoints(e, demoOnly);
+}
+
+/** The hosts of endpoints that all lie under the Demo's `.invalid` host, else null. */
+function inPageHosts(e: Endpoints): string[] | null {
+	const hosts = new Set<string>();
+	for (const value of [e.rest, e.publicWs, e.privateWs]) {
+		let host: string;
+		try {
+			host = new URL(value).hostname;
+		} catch {
+			return null;
+		}
+		if (!host.endsWith(`.${DEMO_HOST}`)) return null;
+		hosts.add(host);
+	}
+	return [...hosts];
 }
 
 /** The problems as one sentence, for errors that name a single field. */

@@ -9,6 +9,7 @@ import { BITGET_VENUE } from './bitget/venue';
 import { BITMART_VENUE } from './bitmart/venue';
 import { DEMO_VENUE } from './demo/venue';
 import { checkEndpoints, describeEndpointProblems } from './endpoints';
+import { DEMO_HOST } from './hosts.js';
 import type { SizeRules } from '$lib/domain/close-planner';
 import type {
 	EndpointPreset,
@@ -83,9 +84,14 @@ export function findPreset(venue: VenueId, presetId: string): EndpointPreset | u
 	return VENUES.find((v) => v.id === venue)?.presets.find((p) => p.id === presetId);
 }
 
+/** The preset id of an account served by its venue's in-page simulator (the Demo picker). */
+export const IN_PAGE_PRESET_ID = 'in-page';
+const IN_PAGE_VENUES: readonly VenueId[] = ['bitget', 'ascendex'];
+
 /** Whether an account or a connection may name this preset: one of the venue's, or custom. */
 export function isPresetId(venue: VenueId, presetId: unknown): presetId is string {
 	if (typeof presetId !== 'string') return false;
+	if (presetId === IN_PAGE_PRESET_ID) return IN_PAGE_VENUES.includes(venue);
 	return presetId === CUSTOM_PRESET_ID || findPreset(venue, presetId) !== undefined;
 }
 
@@ -140,6 +146,77 @@ export async function demoAccount() {
 	return { account: DEMO_ACCOUNT, endpoints: await demoEndpoints() };
 }
 
+/** One try-it account of the Demo picker: simulator-only keys, served inside the page. */
+export interface DemoChoice {
+	venue: VenueId;
+	presetId: string;
+	label: string;
+	apiKey: string;
+	secret: string;
+	fields: Record<string, string>;
+	endpoints: Endpoints;
+}
+
+/** The venues the Demo picker offers, in picker order. */
+export const DEMO_VENUES: readonly VenueId[] = ['demo', ...IN_PAGE_VENUES];
+
+/** Whether an account is one of the Demo picker's (served inside the page). */
+export function isDemoAccount(venue: VenueId, endpoints: Endpoints): boolean {
+	if (venue === 'demo') return true;
+	try {
+		return new URL(endpoints.rest).hostname.endsWith(`.${DEMO_HOST}`);
+	} catch {
+		return false;
+	}
+}
+
+/** How the Demo picker names a venue: the Demo venue speaks BitMart's protocol. */
+export function demoPickerName(venue: VenueId): string {
+	return venue === 'demo' ? venueName('bitmart') : venueName(venue);
+}
+
+/** The Demo picker's account for a venue (BitMart's protocol is the Demo venue itself). */
+export async function demoChoice(venue: VenueId): Promise<DemoChoice> {
+	switch (venue) {
+		case 'demo': {
+			const { account, endpoints } = await demoAccount();
+			return { venue, presetId: 'demo', ...account, fields: { ...account.fields }, endpoints };
+		}
+		case 'bitget': {
+			const [{ BITGET_DEMO_ACCOUNT: a }, { BITGET_IN_PAGE_ENDPOINTS }] = await Promise.all([
+				import('./bitget/demo-account'),
+				import('./bitget/demo')
+			]);
+			return {
+				venue,
+				presetId: IN_PAGE_PRESET_ID,
+				label: a.label,
+				apiKey: a.apiKey,
+				secret: a.secret,
+				fields: { ...a.fields },
+				endpoints: { ...BITGET_IN_PAGE_ENDPOINTS }
+			};
+		}
+		case 'ascendex': {
+			const [{ ASCENDEX_DEMO_ACCOUNT: a }, { ASCENDEX_IN_PAGE_ENDPOINTS }] = await Promise.all([
+				import('./ascendex/demo-account'),
+				import('./ascendex/demo')
+			]);
+			return {
+				venue,
+				presetId: IN_PAGE_PRESET_ID,
+				label: a.label,
+				apiKey: a.apiKey,
+				secret: a.secret,
+				fields: {},
+				endpoints: { ...ASCENDEX_IN_PAGE_ENDPOINTS }
+			};
+		}
+		default:
+			throw new Error(`${venueName(venue)} has no demo account.`);
+	}
+}
+
 export async function createAdapter(choice: ConnectionChoice): Promise<ExchangeAdapter> {
 	switch (choice.venue) {
 		case 'demo': {
@@ -157,6 +234,10 @@ export async function createAdapter(choice: ConnectionChoice): Promise<ExchangeA
 			return createBitmartAdapter({ venue: 'bitmart', endpoints });
 		}
 		case 'ascendex': {
+			if (choice.presetId === IN_PAGE_PRESET_ID) {
+				const { createAscendexDemoAdapter } = await import('./ascendex/demo');
+				return createAscendexDemoAdapter();
+			}
 			const endpoints = choice.endpoints ?? defaultEndpoints('ascendex');
 			const problem = describeEndpointProblems(checkEndpoints(endpoints));
 			if (problem) throw new Error(`These endpoints cannot be used. ${problem}`);
@@ -164,6 +245,10 @@ export async function createAdapter(choice: ConnectionChoice): Promise<ExchangeA
 			return createAscendexAdapter({ endpoints });
 		}
 		case 'bitget': {
+			if (choice.presetId === IN_PAGE_PRESET_ID) {
+				const { createBitgetDemoAdapter } = await import('./bitget/demo');
+				return createBitgetDemoAdapter();
+			}
 			const preset = findPreset('bitget', choice.presetId);
 			const endpoints = choice.endpoints ?? {
 				...(preset ?? venueOf('bitget').presets[0]).endpoints

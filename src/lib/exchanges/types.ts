@@ -295,6 +295,11 @@ export interface LedgerPaging {
 	ratePeriodMs: number;
 	/** Whether a symbol must be named (then the engine asks once per symbol). */
 	needsSymbol: boolean;
+	/**
+	 * The venue pages by its own cursor (an id, a page number, a sequence number): a page is
+	 * complete exactly when it carries no `next`, never by its row count.
+	 */
+	cursor?: boolean;
 }
 
 /** One window's answer; `rows.length >= paging.pageSize` means it was full. */
@@ -303,6 +308,8 @@ export interface LedgerPage<T> {
 	/** The window actually asked for, Unix ms, both ends inclusive. */
 	from: number;
 	to: number;
+	/** The venue's cursor for the rest of this window; absent when the window is done. */
+	next?: string;
 }
 
 /** A ledger request: both ends inclusive, Unix ms. */
@@ -310,6 +317,8 @@ export interface LedgerWindow {
 	from: number;
 	to: number;
 	symbol?: string;
+	/** A `next` from the previous page of this window: ask for what follows it. */
+	cursor?: string;
 }
 
 /** The state of one connection, as the UI shows it. */

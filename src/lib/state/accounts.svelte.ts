@@ -1,6 +1,6 @@
 import type { ClosePlan } from '$lib/domain/close-planner';
 import { createAdapter } from '$lib/exchanges/registry';
-import type { Order, PositionSide } from '$lib/exchanges/types';
+import type { Order, PositionSide, VenueId } from '$lib/exchanges/types';
 import type { AccountSession, AdapterFactory, ClosePreview } from './account-session.svelte';
 import { AccountSessions, type CloseAllLine } from './account-sessions.svelte';
 import { CloseRecords } from './close-records.svelte';
@@ -119,8 +119,9 @@ export class AccountsManager {
 	addAccount(input: NewAccountInput): Promise<void> {
 		return this.#vault.addAccount(input);
 	}
-	addDemoAccount(): Promise<void> {
-		return this.#vault.addDemoAccount();
+	/** A Demo picker account of this venue (default: the Demo venue's own). */
+	addDemoAccount(venue?: VenueId): Promise<void> {
+		return this.#vault.addDemoAccount(venue);
 	}
 	removeAccount(id: string): Promise<void> {
 		return this.#vault.removeAccount(id);

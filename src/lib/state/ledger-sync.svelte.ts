@@ -179,12 +179,18 @@ export class LedgerSync {
 				}
 				failures = 0;
 				throttles = 0;
-				const verdict = judgePage(window, page.rows.length, paging);
+				const verdict = judgePage(window, page.rows.length, paging, page.next);
 				const rest = cursor.pending.slice(1);
-				const complete = verdict.kind !== 'split';
+				const complete = verdict.kind === 'complete' || verdict.kind === 'truncated';
+				const ahead =
+					verdict.kind === 'split'
+						? verdict.windows
+						: verdict.kind === 'continue'
+							? [verdict.window]
+							: [];
 				cursor = {
 					...cursor,
-					pending: verdict.kind === 'split' ? [...verdict.windows, ...rest] : rest,
+					pending: [...ahead, ...rest],
 					rows: cursor.rows + page.rows.length,
 					windows: cursor.windows + 1,
 					truncated: cursor.truncated + (verdict.kind === 'truncated' ? 1 : 0),

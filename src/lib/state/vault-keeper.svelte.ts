@@ -5,7 +5,8 @@ import {
 	createAdapter,
 	CUSTOM_PRESET_ID,
 	decodesSecret,
-	demoAccount,
+	DEMO_VENUES,
+	demoChoice,
 	venueName
 } from '$lib/exchanges/registry';
 import type { Endpoints, VenueId } from '$lib/exchanges/types';
@@ -289,17 +290,17 @@ export class VaultKeeper {
 		});
 	}
 
-	/** The Demo venue's account: a public simulator-only key with positions to try closes on. */
-	async addDemoAccount(): Promise<void> {
-		const { account: DEMO_ACCOUNT, endpoints } = await demoAccount();
+	/** A Demo picker account: a public simulator-only key with positions to try closes on. */
+	async addDemoAccount(venue: VenueId = DEMO_VENUES[0]): Promise<void> {
+		const demo = await demoChoice(venue);
 		await this.addAccount({
-			label: DEMO_ACCOUNT.label,
-			venue: 'demo',
-			presetId: 'demo',
-			endpoints,
-			apiKey: DEMO_ACCOUNT.apiKey,
-			secret: DEMO_ACCOUNT.secret,
-			fields: { ...DEMO_ACCOUNT.fields }
+			label: demo.label,
+			venue: demo.venue,
+			presetId: demo.presetId,
+			endpoints: demo.endpoints,
+			apiKey: demo.apiKey,
+			secret: demo.secret,
+			fields: demo.fields
 		});
 	}
 

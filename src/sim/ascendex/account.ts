@@ -63,13 +63,19 @@ export interface FundingPayment {
 	paymentInUSDT: string;
 }
 
-/** One row of the balance history (data/v1/futures/balance/history), USDT only. */
+/**
+ * One row of the balance history (data/v1/futures/balance/history). Shaped as the docs' sample:
+ * an order fill moves the contract's position asset (`<base>P`) and reference cost (`<base>PC`)
+ * as `trade` lines and books its fee to the reference cost; realized PnL reaches USDT as a
+ * `Futuressettlement` balance event. The simulated wallet pays fees at once (the shared core's
+ * accounting), so here a settlement carries the realized PnL alone.
+ */
 export type JournalEntry =
 	| {
 			kind: 'balance';
 			sn: number;
 			transactTime: number;
-			eventType: 'deposit' | 'withdrawal' | 'Fundingpayment';
+			eventType: 'deposit' | 'withdrawal' | 'Fundingpayment' | 'Futuressettlement';
 			deltaQty: number;
 			curBalance: number;
 	  }
@@ -80,12 +86,23 @@ export type JournalEntry =
 			orderId: string;
 			orderType: 'Market' | 'Limit';
 			side: 'Buy' | 'Sell';
-			trade: number;
+			/** The contract's base asset (BTC for BTC-PERP). */
+			base: string;
+			/** Signed quantity and reference-cost change of the fill. */
+			qty: string;
+			cost: number;
 			fee: number;
-			/** Wallet balance after the trade delta, then after the fee. */
-			afterTrade: number;
-			curBalance: number;
+			/** The position after the fill, and the reference cost after the trade and the fee. */
+			position: string;
+			refCostAfterTrade: number;
+			refCost: number;
 	  };
+
+export type JournalDraft = JournalEntry extends infer E
+	? E extends JournalEntry
+		? Omit<E, 'sn'>
+		: never
+	: never;
 
 export interface PlaceOrderArgs {
 	id?: unknown;
@@ -136,6 +153,8 @@ export class AscendexAccount {
 	#sn: number;
 	#seqNum = 1;
 	#journalSn: number;
+	/** Each contract's reference cost as the balance history reports it. */
+	readonly #refCosts = new Map<string, number>();
 	#placing: OrderMeta | undefined;
 	#touched: Set<string> | undefined;
 	/** Whether the core reported any change inside the current `batch`. */
@@ -479,9 +498,22 @@ export class AscendexAccount {
 		}
 	}
 
+	/**
+	 * Months of history from before the account was added (tests, the Demo): journal rows and
+	 * funding payments, oldest first, numbered below every `sn` already handed out.
+	 */
+	prependHistory(entries: JournalDraft[], payments: FundingPayment[]): void {
+		const first = this.journal[0]?.sn ?? this.#journalSn + 1;
+		const numbered = entries.map(
+			(e, i) => ({ ...e, sn: first - entries.length + i }) as JournalEntry
+		);
+		this.journal.unshift(...numbered);
+		this.fundingPayments.unshift(...payments);
+	}
+
 	private journalBalance(
 		time: number,
-		eventType: 'deposit' | 'withdrawal' | 'Fundingpayment',
+		eventType: 'deposit' | 'withdrawal' | 'Fundingpayment' | 'Futuressettlement',
 		deltaQty: number
 	): void {
 		this.journal.push({
@@ -494,21 +526,23 @@ export class AscendexAccount {
 		});
 	}
 
-	/** A fill's realized PnL and fee; the core books both before it reports the fill. */
+	/** A fill's position, cost and fee lines, then its realized PnL settled into USDT. */
 	private journalFill(meta: OrderMeta, fill: SimFill): void {
-		const balance = this.wallet();
+		const contract = this.requireContract(fill.symbol);
+		const entry = fillJournal(
+			fill,
+			contract,
+			this.#refCosts,
+			lotsToQty(this.positionLots(fill.symbol), contract)
+		);
 		this.journal.push({
-			kind: 'order',
+			...entry,
 			sn: ++this.#journalSn,
-			transactTime: fill.time,
 			orderId: meta.orderId,
 			orderType: meta.orderType,
-			side: meta.side,
-			trade: fill.realised,
-			fee: -fill.fee,
-			afterTrade: balance + fill.fee,
-			curBalance: balance
+			side: meta.side
 		});
+		if (fill.realised !== 0) this.journalBalance(fill.time, 'Futuressettlement', fill.realised);
 	}
 
 	private noteFill(meta: OrderMeta, fill: SimFill): void {
@@ -595,4 +629,31 @@ function digitsOf(text: string, length: number): string {
 		out += String(h % 10);
 	}
 	return out;
+}
+
+/** The balance-history order row of one fill (sn and order fields left to the caller). */
+export function fillJournal(
+	fill: SimFill,
+	contract: AscendexContract,
+	refCosts: Map<string, number>,
+	positionAfter: string
+) {
+	const buy = fill.side === 1 || fill.side === 2;
+	const qty = lotsToQty(fill.vol, contract);
+	const cost = (buy ? -1 : 1) * fill.vol * Number(contract.lotSize) * Number(fill.price);
+	const before = refCosts.get(fill.symbol) ?? 0;
+	const refCostAfterTrade = before + cost;
+	const refCost = refCostAfterTrade - fill.fee;
+	refCosts.set(fill.symbol, refCost);
+	return {
+		kind: 'order' as const,
+		transactTime: fill.time,
+		base: contract.symbol.replace(/-PERP$/, ''),
+		qty: buy ? qty : `-${qty}`,
+		cost,
+		fee: -fill.fee,
+		position: positionAfter,
+		refCostAfterTrade,
+		refCost
+	};
 }

@@ -77,6 +77,11 @@ export interface AscendexSimOptions {
 	now?: () => number;
 	/** Answer CORS preflights and send Access-Control-Allow-Origin (default true). */
 	cors?: boolean;
+	/**
+	 * The balance snapshot and history's documented 8 requests a minute per key (default on).
+	 * The docs name no error code: excess answers HTTP 429 with a plain-text body.
+	 */
+	rateLimits?: boolean;
 	timing?: Partial<AscendexTiming>;
 }
 
@@ -163,6 +168,10 @@ const PRICING_CHANNELS = new Set(['futures-pricing-data', 'futures-pricing-data-
 const SYMBOL_CHANNELS = new Set(['depth', 'bbo', 'trades']);
 
 const CORS_HEADERS = { 'access-control-allow-origin': '*' };
+const BALANCE_PATHS = new Set([
+	'/api/pro/data/v1/futures/balance/snapshot',
+	'/api/pro/data/v1/futures/balance/history'
+]);
 
 class Faults {
 	paused = false;
@@ -190,6 +199,8 @@ export class AscendexSim {
 	readonly contracts = new Map<string, AscendexContract>();
 	readonly #rng: Prng;
 	readonly #cors: boolean;
+	readonly #rateLimits: boolean;
+	readonly #balanceHits = new Map<string, number[]>();
 	readonly #accounts = new Map<string, AscendexAccount>();
 	readonly #sessions = new Set<StreamSession>();
 	readonly #books = new Map<string, DepthBook>();
@@ -205,6 +216,7 @@ export class AscendexSim {
 		this.timing = { ...DEFAULT_TIMING, ...opts.timing };
 		this.#rng = new Prng(opts.seed ?? 1);
 		this.#cors = opts.cors ?? true;
+		this.#rateLimits = opts.rateLimits ?? true;
 		for (const c of ASCENDEX_CONTRACTS) this.contracts.set(c.symbol, c);
 		this.engine = new MarketEngine(
 			ASCENDEX_CONTRACTS.map((c) => c.instrument),
@@ -444,6 +456,14 @@ export class AscendexSim {
 					params: params ?? {}
 				};
 				const account = await this.authenticate(req, apiPath, privateRoute, group);
+				if (BALANCE_PATHS.has(apiPath) && !this.admitBalanceRead(account.apiKey)) {
+					this.log({ ...logged, code: 429 });
+					return {
+						status: 429,
+						headers: { 'content-type': 'text/plain', ...(this.#cors ? CORS_HEADERS : {}) },
+						body: 'Too Many Requests'
+					};
+				}
 				this.intercept(req.path);
 				if (params === undefined) throw new AscendexFailure(ASC_ERRORS.invalidJson);
 				const data = privateRoute.handle({ account, now: this.now(), query, body: params });
@@ -473,6 +493,18 @@ export class AscendexSim {
 			body: JSON.stringify(body),
 			...(drop ? { dropped: true } : {})
 		};
+	}
+
+	/** Docs: "we enforce rate limit 8 / minute" on the balance snapshot and history, together. */
+	private admitBalanceRead(apiKey: string): boolean {
+		if (!this.#rateLimits) return true;
+		// Monotonic: the window must not move with the simulator's (test-settable) clock.
+		const now = performance.now();
+		const recent = (this.#balanceHits.get(apiKey) ?? []).filter((t) => now - t < 60_000);
+		const admitted = recent.length < 8;
+		if (admitted) recent.push(now);
+		this.#balanceHits.set(apiKey, recent);
+		return admitted;
 	}
 
 	/** A socket on `path`; undefined when the path is not a stream URL (the transport answers 404). */

@@ -282,6 +282,7 @@ function balanceSnapshot(ctx: PrivateContext) {
 	}
 	const before = ctx.account.journal.filter((j) => j.transactTime < balanceTime);
 	const last = before.at(-1);
+	const wallet = before.findLast((j) => j.kind === 'balance');
 	return {
 		meta: {
 			ac: 'FUTURES',
@@ -289,7 +290,9 @@ function balanceSnapshot(ctx: PrivateContext) {
 			sn: last?.sn ?? (ctx.account.journal[0]?.sn ?? 1) - 1,
 			balanceTime
 		},
-		collateralBalance: [{ asset: 'USDT', totalBalance: money(last?.curBalance ?? 0) }],
+		collateralBalance: [
+			{ asset: 'USDT', totalBalance: money(wallet?.kind === 'balance' ? wallet.curBalance : 0) }
+		],
 		contractBalance: []
 	};
 }
@@ -325,15 +328,16 @@ function balanceHistory(ctx: PrivateContext) {
 				sn: j.sn,
 				transactTime: j.transactTime,
 				data: [
+					{ asset: `${j.base}P`, curBalance: j.position, dataType: 'trade', deltaQty: j.qty },
 					{
-						asset: 'USDT',
-						curBalance: money(j.afterTrade),
+						asset: `${j.base}PC`,
+						curBalance: money(j.refCostAfterTrade),
 						dataType: 'trade',
-						deltaQty: money(j.trade)
+						deltaQty: money(j.cost)
 					},
 					{
-						asset: 'USDT',
-						curBalance: money(j.curBalance),
+						asset: `${j.base}PC`,
+						curBalance: money(j.refCost),
 						dataType: 'fee',
 						deltaQty: money(j.fee)
 					}

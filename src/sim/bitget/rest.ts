@@ -15,6 +15,7 @@ import {
 	type OrderMeta
 } from './rows';
 import { formatSize, trimZeros } from './contracts';
+import { billList, fillHistory } from './ledger';
 import {
 	checkMarginCoin,
 	checkProductType,
@@ -403,7 +404,27 @@ export const PRIVATE_ROUTES: Record<string, PrivateRoute> = {
 	'/api/v2/mix/order/orders-pending': { method: 'GET', handle: (ctx) => orderList(ctx, false) },
 	'/api/v2/mix/order/orders-history': { method: 'GET', handle: (ctx) => orderList(ctx, true) },
 	'/api/v2/mix/order/fills': { method: 'GET', handle: fillList },
-	'/api/v2/mix/order/fill-history': { method: 'GET', handle: fillList },
+	'/api/v2/mix/order/fill-history': {
+		method: 'GET',
+		handle: (ctx) => {
+			requireProduct(ctx, false);
+			const symbol = q(ctx, 'symbol');
+			if (symbol !== undefined) contractFor(ctx.account, symbol);
+			return fillHistory(ctx.account, ctx.query, ctx.now, (f) => {
+				const order = ctx.account.orders.get(f.orderId);
+				return fillRow(ctx.account, f, order, order && ctx.meta(order), false);
+			});
+		}
+	},
+	'/api/v2/mix/account/bill': {
+		method: 'GET',
+		handle: (ctx) => {
+			requireProduct(ctx, false);
+			const symbol = q(ctx, 'symbol');
+			if (symbol !== undefined) contractFor(ctx.account, symbol);
+			return billList(ctx.account, ctx.query, ctx.now);
+		}
+	},
 	'/api/v2/mix/order/cancel-order': {
 		method: 'POST',
 		handle: (ctx) => {

@@ -169,14 +169,14 @@ export function fillRow(
 		orderId: fill.orderId,
 		tradeId: fill.tradeId,
 		symbol: fill.symbol,
-		side: meta?.side ?? 'buy',
+		side: meta?.side ?? fillSide(account, fill),
 		orderType: order?.type ?? 'market',
 		posMode: posModeOf(account),
 		price: fill.price,
 		baseVolume: formatSize(c, fill.vol),
 		quoteVolume: money(fill.vol * cs * Number(fill.price)),
 		profit: money(fill.realised),
-		tradeSide: meta?.tradeSide ?? 'open',
+		tradeSide: meta?.tradeSide ?? (fill.side === 2 || fill.side === 3 ? 'close' : 'open'),
 		tradeScope: 'taker',
 		feeDetail: [
 			{ feeCoin: 'USDT', deduction: 'no', totalDeductionFee: '0', totalFee: money(-fill.fee) }
@@ -186,6 +186,12 @@ export function fillRow(
 	return ws
 		? { ...base, clientOid: order?.clientOrderId ?? '', uTime: String(fill.time) }
 		: { ...base, enterPointSource: 'API' };
+}
+
+/** A fill without an order here (seeded history): its wire side from the core's side code. */
+function fillSide(account: SimAccount, fill: SimFill): WireSide {
+	if (account.positionMode === 'hedge') return fill.side === 1 || fill.side === 3 ? 'buy' : 'sell';
+	return fill.side === 1 || fill.side === 2 ? 'buy' : 'sell';
 }
 
 export function positionRow(

@@ -1,17 +1,17 @@
 import type { SocketFactory, SocketLike } from '$lib/net/types';
 import type { SocketHandle } from '../core';
 import type { AscendexSim } from '../ascendex/exchange';
+import type { InPageBackend } from './transport';
 
-/**
- * Where an in-page AscendEX simulator answers. `.invalid` can never resolve, so nothing reaches a
- * network. Like the venue's presets these are bases: a client puts `/<group>` before the private
- * stream's `/api/pro/v2/stream` itself.
- */
-export const ASCENDEX_DEMO_ENDPOINTS = {
-	rest: 'https://ascendex.demo.perch.invalid',
-	publicWs: 'wss://ascendex.demo.perch.invalid/api/pro/v2/stream',
-	privateWs: 'wss://ascendex.demo.perch.invalid/api/pro/v2/stream'
-} as const;
+export { ASCENDEX_DEMO_ENDPOINTS } from './endpoints';
+
+/** The simulator as an in-page backend, for its Web Worker (port-transport.ts). */
+export function ascendexBackend(sim: AscendexSim): InPageBackend {
+	return {
+		handleRest: (req) => sim.handleRest(req),
+		openSocket: (url, send, close) => sim.openStream(url.pathname, (text) => send(text), close)
+	};
+}
 
 const CONNECTING = 0;
 const OPEN = 1;

@@ -1,18 +1,8 @@
 import type { SocketFactory } from '$lib/net/types';
 import type { BitgetSimExchange } from '../bitget';
-import { createInPageTransportFor } from './transport';
+import { createInPageTransportFor, type InPageBackend } from './transport';
 
-/**
- * Where an in-page Bitget simulator answers: `.invalid` hosts never resolve, so nothing reaches a
- * network. `wspap.` stands for Bitget's demo-trading WebSocket host.
- */
-export const BITGET_DEMO_ENDPOINTS = {
-	rest: 'https://bitget.demo.perch.invalid',
-	publicWs: 'wss://bitget.demo.perch.invalid/v2/ws/public',
-	privateWs: 'wss://bitget.demo.perch.invalid/v2/ws/private',
-	demoPublicWs: 'wss://wspap.bitget.demo.perch.invalid/v2/ws/public',
-	demoPrivateWs: 'wss://wspap.bitget.demo.perch.invalid/v2/ws/private'
-} as const;
+export { BITGET_DEMO_ENDPOINTS } from './endpoints';
 
 const SOCKET_PATHS: Record<string, 'public' | 'private'> = {
 	'/v2/ws/public': 'public',
@@ -24,12 +14,17 @@ export function createBitgetInPageTransport(sim: BitgetSimExchange): {
 	fetch: typeof fetch;
 	socketFactory: SocketFactory;
 } {
-	return createInPageTransportFor({
+	return createInPageTransportFor(createBitgetBackend(sim));
+}
+
+/** The simulator as an in-page backend (also what its Web Worker serves). */
+export function createBitgetBackend(sim: BitgetSimExchange): InPageBackend {
+	return {
 		handleRest: (req) => sim.handleRest(req),
 		openSocket: (url, send, close) => {
 			const kind = SOCKET_PATHS[url.pathname];
 			if (!kind) return undefined;
 			return sim.openSocket(kind, url.hostname.startsWith('wspap.'), send, close);
 		}
-	});
+	};
 }

@@ -1,6 +1,6 @@
 import type { SocketFactory, SocketLike } from '$lib/net/types';
 import type { SimExchange, SocketHandle } from '../core';
-import { abortable, inPageFetch, simBackend } from './transport';
+import { abortable, inPageFetch, simBackend, type InPageBackend } from './transport';
 
 /**
  * The in-page transport split across a message port, so the simulator can run in a Web Worker
@@ -46,7 +46,11 @@ type FromSim =
 
 /** The worker side: answers every request and socket the page side opens. */
 export function serveTransport(sim: SimExchange, port: Port): void {
-	const backend = simBackend(sim);
+	serveBackend(simBackend(sim), port);
+}
+
+/** The same for any in-page backend (another venue's simulator). */
+export function serveBackend(backend: InPageBackend, port: Port): void {
 	const aborts = new Map<number, AbortController>();
 	const sockets = new Map<number, SocketHandle>();
 	const post = (m: FromSim) => port.postMessage(m);
@@ -84,25 +88,26 @@ export function serveTransport(sim: SimExchange, port: Port): void {
 				aborts.get(m.id)?.abort();
 				break;
 			case 'open': {
-				const path = new URL(m.url).pathname;
-				const kind = path === '/api' ? 'public' : path === '/user' ? 'private' : undefined;
-				if (!kind) {
+				// Frames a session sends while it opens wait until the page has heard 'opened'.
+				let ready = false;
+				const early: FromSim[] = [];
+				const say = (message: FromSim) => (ready ? post(message) : early.push(message));
+				const handle = backend.openSocket(
+					new URL(m.url),
+					(frame) => say({ t: 'frame', sid: m.sid, data: frame }),
+					(code, reason) => {
+						sockets.delete(m.sid);
+						say({ t: 'closed', sid: m.sid, code, reason });
+					}
+				);
+				if (!handle) {
 					post({ t: 'failed', sid: m.sid });
 					break;
 				}
-				// Said before the socket exists: any frame it sends on opening follows in order.
 				post({ t: 'opened', sid: m.sid });
-				sockets.set(
-					m.sid,
-					sim.openSocket(
-						kind,
-						(frame) => post({ t: 'frame', sid: m.sid, data: frame }),
-						(code, reason) => {
-							sockets.delete(m.sid);
-							post({ t: 'closed', sid: m.sid, code, reason });
-						}
-					)
-				);
+				ready = true;
+				for (const message of early) post(message);
+				if (!early.some((x) => x.t === 'closed')) sockets.set(m.sid, handle);
 				break;
 			}
 			case 'send':

@@ -416,7 +416,7 @@ describe('AscendEX simulator: REST orders, keys and history', () => {
 		);
 		expect(history.code).toBe(0);
 		const events = (history.data.balance as Row[]).map((b) => b.eventType);
-		expect(events).toEqual([
+		expect(events.slice(0, 6)).toEqual([
 			'deposit',
 			'Fundingpayment',
 			'Fundingpayment',
@@ -424,9 +424,20 @@ describe('AscendEX simulator: REST orders, keys and history', () => {
 			'Fundingpayment',
 			'Fundingpayment'
 		]);
+		// The close realized PnL, which reaches USDT as a settlement per fill (the docs' sample).
+		expect(events.length).toBeGreaterThan(6);
+		expect(new Set(events.slice(6))).toEqual(new Set(['Futuressettlement']));
 		const orders = history.data.order as Array<{ data: Row[] }>;
 		expect(orders.length).toBeGreaterThan(0);
-		expect(orders[0].data.map((d) => d.dataType)).toEqual(['trade', 'fee']);
+		// As the docs' sample: position and reference cost as trade lines, the fee on the cost.
+		expect(orders[0].data.map((d) => [d.asset, d.dataType])).toEqual([
+			['BTCP', 'trade'],
+			['BTCPC', 'trade'],
+			['BTCPC', 'fee']
+		]);
+		// The sell's fills take the 0.05 off the position, in parts.
+		const sold = orders.map((o) => Number(o.data[0].deltaQty)).reduce((a, b) => a + b, 0);
+		expect(sold).toBeCloseTo(-0.05, 10);
 		const grouped = await rest(
 			acct.apiKey,
 			'GET',

@@ -52,6 +52,7 @@ function urlStrings(value: unknown): string[] {
 let server: AscendexSimServer;
 let agent: LoopbackOnlyAgent;
 let exchange: InstanceType<typeof ccxt.ascendex>;
+let seeded: ReturnType<AscendexSimServer['sim']['addAccount']>;
 
 beforeAll(async () => {
 	server = await startAscendexSimServer({ seed: 3 });
@@ -62,6 +63,7 @@ beforeAll(async () => {
 		usdt: '5000'
 	});
 	account.seedPosition({ symbol: 'BTC-PERP', position: '0.25', avgOpenPrice: '64000' });
+	seeded = account;
 	server.sim.setMarkPrice('BTC-PERP', '64100.0');
 	agent = new LoopbackOnlyAgent();
 	exchange = new ccxt.ascendex({ apiKey: KEY, secret: SECRET, agent, enableRateLimit: false });
@@ -114,6 +116,31 @@ describe('ccxt 4.5.0 ascendex against the simulator', () => {
 			entryPrice: 64000,
 			marginMode: 'cross',
 			leverage: 10
+		});
+	});
+
+	it('reads funding payments with fetchFundingHistory (symbol, pageSize)', async () => {
+		const t = Math.floor(Date.now() / 28_800_000) * 28_800_000;
+		for (let i = 3; i >= 1; i--) {
+			seeded.seedFundingPayment({
+				symbol: 'BTC-PERP',
+				time: t - i * 28_800_000,
+				fundingRate: 0.0001,
+				paymentInUSDT: -1.25 * i
+			});
+		}
+		const rows = await exchange.fetchFundingHistory('BTC/USDT:USDT', undefined, 2);
+		expect(rows.map((r) => [r.timestamp, r.amount])).toEqual(
+			expect.arrayContaining([
+				[t - 28_800_000, -1.25],
+				[t - 2 * 28_800_000, -2.5]
+			])
+		);
+		expect(rows).toHaveLength(2);
+		expect(server.sim.requests.at(-1)).toMatchObject({
+			path: `/${GROUP}/api/pro/v2/futures/funding-payments`,
+			params: { symbol: 'BTC-PERP', pageSize: '2' },
+			code: 0
 		});
 	});
 

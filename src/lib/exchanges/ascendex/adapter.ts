@@ -24,6 +24,7 @@ import { AscendexConnection } from './connection';
 import { badResponse } from './errors';
 import { FundingRecorder } from './funding-recorder';
 import { KEY_FORM_FIELD, KeyForms, type KeyForm } from './key-forms';
+import { ASCENDEX_LEDGER_PAGING, AscendexLedgerApi } from './ledger';
 import { AscendexMarketStream } from './market-stream';
 import { normalizeRestOrder } from './normalize';
 import {
@@ -104,6 +105,13 @@ export function createAscendexAdapter(opts: AscendexAdapterOptions): AscendexAda
 		}
 		return group;
 	}
+
+	const ledger = new AscendexLedgerApi({
+		rest,
+		group: groupOf,
+		signed: (creds, call) => keyForms.run(creds, (key) => call(signed(creds, key))),
+		now: () => clock.now()
+	});
 
 	function connection(creds: AccountCredentials): AscendexConnection {
 		let conn = connections.get(creds.accountId);
@@ -248,6 +256,8 @@ export function createAscendexAdapter(opts: AscendexAdapterOptions): AscendexAda
 		findOrder,
 		// The docs give no realized PnL per order: the close is final without a summary.
 		fillSummary: () => Promise.resolve(null),
+		ledgerPaging: ASCENDEX_LEDGER_PAGING,
+		ledgerPage: (creds, window) => ledger.entries(creds, window),
 		cancelOrder: (creds, symbol, orderId) =>
 			withConnection(creds, async (conn) => {
 				await conn.request(

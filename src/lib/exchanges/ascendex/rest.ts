@@ -121,6 +121,16 @@ export class AscendexRest {
 		return asArray(data, 'order history');
 	}
 
+	/** A signed ledger read (funding payments, balance snapshot and history): its `data`. */
+	signedRead(
+		path: string,
+		apiPath: string,
+		query: QueryParams,
+		call: SignedCall
+	): Promise<unknown> {
+		return this.#signedGet(path, apiPath, query, call);
+	}
+
 	#url(path: string, query: QueryParams): string {
 		const qs = new URLSearchParams();
 		for (const [k, v] of Object.entries(query)) qs.set(k, String(v));
@@ -163,6 +173,10 @@ export class AscendexRest {
 				response.status,
 				response.status === 429 ? 'rate-limit' : 'bad-response'
 			);
+		}
+		// The docs name no code for a rate limit (the balance reads allow 8 a minute): the status is it.
+		if (response.status === 429) {
+			throw new ExchangeError(`${host} answered HTTP 429: too many requests.`, 429, 'rate-limit');
 		}
 		if (!isObject(body)) throw badResponse('the answer is not an object');
 		const code = typeof body.code === 'number' ? body.code : Number(body.code);

@@ -22,6 +22,7 @@ import { BitgetAccountApi, toBitgetCredentials } from './account-api';
 import { BitgetAccountStream } from './account-stream';
 import { newClientOrderId } from './client-order-id';
 import { checkSocketLogin } from './login-check';
+import { BITGET_LEDGER_PAGING, BitgetLedgerApi } from './ledger';
 import { BitgetMarketStream } from './market-stream';
 import { PRODUCT_TYPE, normalizeContract, normalizeFundingPoint } from './normalize';
 import { BitgetRest } from './rest';
@@ -86,6 +87,7 @@ export function createBitgetAdapter(opts: BitgetAdapterOptions): BitgetAdapter {
 	}
 
 	const account = new BitgetAccountApi(rest, anySymbol, now);
+	const ledger = new BitgetLedgerApi(rest);
 
 	async function serverTime(): Promise<ServerTime> {
 		// Round trip on the monotonic clock: a wall-clock step mid-request must not skew it.
@@ -196,6 +198,9 @@ export function createBitgetAdapter(opts: BitgetAdapterOptions): BitgetAdapter {
 		fillSummary: (creds, symbol, orderId) => account.fillSummary(creds, symbol, orderId),
 		cancelOrder: (creds, symbol, orderId) => account.cancelOrder(creds, symbol, orderId),
 		cancelAllOrders: (creds, symbol) => account.cancelAllOrders(creds, symbol),
-		flashClose: (creds, target) => account.flashClose(creds, target)
+		flashClose: (creds, target) => account.flashClose(creds, target),
+		ledgerPaging: BITGET_LEDGER_PAGING,
+		ledgerPage: (creds, window) => ledger.entries(creds, window),
+		fillsPage: (creds, window) => ledger.fills(creds, window)
 	};
 }
