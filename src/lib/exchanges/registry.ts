@@ -217,6 +217,16 @@ export async function demoChoice(venue: VenueId): Promise<DemoChoice> {
 	}
 }
 
+/**
+ * Starts what a venue needs before its first request, so a cold load overlaps it with rendering
+ * the page: today the Demo's simulator worker, whose script download and seeding are on the way
+ * to the first book row. Safe to call more than once; failures surface from createAdapter later.
+ */
+export function warmUp(choice: ConnectionChoice): void {
+	if (choice.venue !== 'demo') return;
+	import('./demo/adapter').then((m) => m.createDemoAdapter()).catch(() => undefined);
+}
+
 export async function createAdapter(choice: ConnectionChoice): Promise<ExchangeAdapter> {
 	switch (choice.venue) {
 		case 'demo': {
