@@ -3,7 +3,9 @@
  * from them (filtered rows, totals, chart series), plus the sync that fills the store.
  */
 import { listLedgerEntries } from '$lib/db/ledger-repo';
+import { directLedgerWriter, workerLedgerWriter } from '$lib/db/ledger-writer';
 import { openPerchDB, type PerchDatabase } from '$lib/db/open';
+import { DB_NAME } from '$lib/db/schema';
 import {
 	cumulativeSeries,
 	fundingBySymbol,
@@ -35,7 +37,22 @@ export class LedgerScreen {
 	#accountIds: string[] = [];
 
 	constructor() {
-		this.#sync = new LedgerSync({ db: () => this.#database() });
+		const db = () => this.#database();
+		this.#sync = new LedgerSync({
+			db,
+			writer:
+				typeof Worker === 'undefined'
+					? directLedgerWriter(db)
+					: workerLedgerWriter(
+							() =>
+								new Worker(new URL('../db/ledger-store.worker.ts', import.meta.url), {
+									type: 'module',
+									name: 'perch-ledger-store'
+								}),
+							DB_NAME,
+							directLedgerWriter(db)
+						)
+		});
 	}
 
 	get rows(): LedgerEntry[] {
