@@ -94,13 +94,16 @@ async function seedEquitySamples(page: Page, label: string): Promise<void> {
 						const tx = db.transaction('equitySamples', 'readwrite');
 						const store = tx.objectStore('equitySamples');
 						const now = Math.floor(Date.now() / 60_000) * 60_000;
+						// No named helper functions in here: tsx would wrap them in a __name() call
+						// that does not exist in the page.
 						let seed = 7;
-						const rand = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
 						let cash = 9_800;
 						let upnl = 0;
 						for (let i = 7 * 1440; i > 0; i--) {
-							cash += (rand() - 0.49) * 4;
-							upnl = upnl * 0.995 + (rand() - 0.5) * 18;
+							seed = (seed * 16807) % 2147483647;
+							cash += (seed / 2147483647 - 0.49) * 4;
+							seed = (seed * 16807) % 2147483647;
+							upnl = upnl * 0.995 + (seed / 2147483647 - 0.5) * 18;
 							store.put({
 								accountId: id,
 								time: now - i * 60_000,
