@@ -1,7 +1,6 @@
 /**
- * One equity sample a minute per connected account. No venue pushes equity over time (BitMart's
- * asset frames come only on change and carry neither equity nor unrealized PnL), so Perch keeps
- * its own: on a timer, each live account's equity and unrealized PnL at the live marks are stored.
+ * One equity sample a minute per connected account. No venue offers equity over time (some push
+ * balances only on change, without equity or unrealized PnL), so Perch keeps its own: on a timer, each live account's equity and unrealized PnL at the live marks are stored.
  *
  * Each account's samples fall on a grid of the monotonic clock (first sample + k × interval), so
  * timer lateness never accumulates; slots missed while the tab slept or the account was offline
