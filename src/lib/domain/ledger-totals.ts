@@ -117,22 +117,29 @@ export function cumulativeSeries(rows: readonly LedgerEntry[]): CumulativeSeries
 	const funding: number[] = [];
 	const fees: number[] = [];
 	const net: number[] = [];
-	const sums = new Sums();
+	// Only the drawn sums (Sums also keeps paid, received and the rest, which cost adds per row).
+	const sum = { realized: new ExactSum(), funding: new ExactSum(), fees: new ExactSum() };
+	const all = new ExactSum();
 	const amount = new Amount();
 	let pending = false;
 	let at = 0;
 	const point = () => {
 		times.push(at / 1000);
-		realized.push(sums.realized.toNumber());
-		funding.push(sums.funding.toNumber());
-		fees.push(sums.fees.toNumber());
-		net.push(sums.net.toNumber());
+		realized.push(sum.realized.toNumber());
+		funding.push(sum.funding.toNumber());
+		fees.push(sum.fees.toNumber());
+		net.push(all.toNumber());
 	};
 	for (let i = 0; i < sorted.length; i++) {
 		const row = sorted[i];
 		if (row.type === 'transfer') continue;
 		if (pending && row.time !== at) point();
-		sums.add(row.type, readAmount(row.amount, amount));
+		readAmount(row.amount, amount);
+		if (row.type === 'realized-pnl') sum.realized.add(amount);
+		else if (row.type === 'funding') sum.funding.add(amount);
+		else if (row.type === 'fee') sum.fees.add(amount);
+		// Net is everything but transfers, as in the totals.
+		all.add(amount);
 		at = row.time;
 		pending = true;
 	}
