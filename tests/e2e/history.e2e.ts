@@ -345,6 +345,14 @@ describe('transaction history', () => {
 		expect(await total(page, 'fees')).toBe('-0.6');
 		expect(await total(page, 'net')).toBe('+11.7625');
 		expect(await total(page, 'transfers')).toBe('+500');
+
+		// Privacy mode masks the amounts on this screen too; the row count stays.
+		await page.getByRole('button', { name: 'Hide balances and sizes' }).first().click();
+		expect(await total(page, 'net')).toBe('•••');
+		expect(await total(page, 'realized')).toBe('•••');
+		expect(await total(page, 'rows')).toMatch(/^\d+$/);
+		await page.getByRole('button', { name: 'Show balances and sizes' }).first().click();
+		expect(await total(page, 'net')).toBe('+11.7625');
 		expect(offLoopback).toEqual([]);
 		await page.context().close();
 	}, 600_000);
