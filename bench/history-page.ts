@@ -3,8 +3,12 @@
  * app's own repo, calculators and uPlot, on the page's real IndexedDB.
  */
 import uPlot from 'uplot';
-import { storeLedgerPage } from '../src/lib/db/ledger-repo';
 import type { LedgerCursorRecord } from '../src/lib/db/ledger-schema';
+import {
+	directLedgerWriter,
+	workerLedgerWriter,
+	type LedgerPageWriter
+} from '../src/lib/db/ledger-writer';
 import { openPerchDB } from '../src/lib/db/open';
 import { cumulativeSeries } from '../src/lib/domain/ledger-totals';
 import { filterLedger } from '../src/lib/domain/ledger-view';
@@ -41,10 +45,16 @@ function median(xs: number[]): number {
 
 const frame = () => new Promise<void>((r) => requestAnimationFrame(() => r()));
 
-export async function run(n: number): Promise<Record<string, number>> {
-	const data = rows(n);
-	const db = await openPerchDB(`bench-${Date.now()}`);
-	// Long main-thread tasks while storing, to decide whether the sync needs a Worker.
+interface InsertResult {
+	insertMs: number;
+	rowsPerSecond: number;
+	longestTaskMs: number;
+	longTasks: number;
+}
+
+/** Stores the rows through `writer` in 1000-row pages with their cursor, as the sync does. */
+async function insert(data: LedgerEntry[], writer: LedgerPageWriter): Promise<InsertResult> {
+	// Long main-thread tasks while storing: the reason the app stores in a Worker.
 	const longTasks: number[] = [];
 	const observer = new PerformanceObserver((list) => {
 		for (const e of list.getEntries()) longTasks.push(e.duration);
@@ -65,12 +75,49 @@ export async function run(n: number): Promise<Record<string, number>> {
 			truncated: 0,
 			updatedAt: Date.now()
 		};
-		await storeLedgerPage(db, 'entries', slice, cursor);
+		await writer.store('entries', slice, cursor);
 	}
 	const insertMs = performance.now() - t0;
 	await frame();
 	observer.disconnect();
-	db.close();
+	return {
+		insertMs,
+		rowsPerSecond: data.length / (insertMs / 1000),
+		longestTaskMs: longTasks.length ? Math.max(...longTasks) : 0,
+		longTasks: longTasks.length
+	};
+}
+
+/**
+ * `mode` "main": the baseline, pages stored on the page's main thread (how the sync stored them
+ * before the Worker); "worker": through the app's Worker writer and worker script at `workerUrl`.
+ */
+export async function runInsert(
+	n: number,
+	mode: 'main' | 'worker',
+	workerUrl: string
+): Promise<InsertResult> {
+	const data = rows(n);
+	const name = `bench-${mode}-${Date.now()}`;
+	const db = await openPerchDB(name);
+	const direct = directLedgerWriter(() => Promise.resolve(db));
+	const writer =
+		mode === 'main'
+			? direct
+			: workerLedgerWriter(() => new Worker(workerUrl, { name: 'perch-ledger-store' }), name, {
+					store: () => Promise.reject(new Error('the bench worker failed')),
+					close() {}
+				});
+	try {
+		return await insert(data, writer);
+	} finally {
+		writer.close();
+		db.close();
+	}
+}
+
+export async function run(n: number): Promise<Record<string, number>> {
+	const data = rows(n);
 
 	const series: number[] = [];
 	for (let i = 0; i < 5; i++) {
@@ -105,10 +152,6 @@ export async function run(n: number): Promise<Record<string, number>> {
 	plot.destroy();
 	return {
 		rows: n,
-		insertMs,
-		rowsPerSecond: n / (insertMs / 1000),
-		longestTaskMs: longTasks.length ? Math.max(...longTasks) : 0,
-		longTasks: longTasks.length,
 		seriesMs: median(series),
 		drawMs: median(draws),
 		drawMin: Math.min(...draws),

@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAIN, SIDE, addAccount, createVault, hold } from '../tests/e2e/accounts-harness';
 import { seedHistory } from '../src/sim/core/history';
+import type { Page } from 'playwright-core';
 import { newGuardedPage, startHarness, startSimServer } from '../tests/e2e/harness';
 
 const out = process.argv[2] ?? 'screenshots';
@@ -55,6 +56,7 @@ async function historyShots(): Promise<void> {
 	await page
 		.locator(`[role="status"][aria-label="${SIDE.label} connection"][data-state="live"]`)
 		.waitFor({ timeout: 30_000 });
+	await seedEquitySamples(page, SIDE.label);
 	await page.getByRole('link', { name: 'History' }).click();
 	await page.getByRole('button', { name: 'Sync', exact: true }).click();
 	await page.waitForTimeout(4000);
@@ -65,7 +67,60 @@ async function historyShots(): Promise<void> {
 	await page.setViewportSize({ width: 390, height: 844 });
 	await page.waitForTimeout(800);
 	await page.screenshot({ path: join(out, 'history-phone.png'), fullPage: true });
+	await page.getByRole('button', { name: 'Hide balances and sizes' }).first().click();
+	await page.waitForTimeout(500);
+	await page.screenshot({ path: join(out, 'history-phone-privacy.png'), fullPage: true });
 	await page.context().close();
+}
+
+/**
+ * A week of minute equity samples for the account, as the app would have stored them had it been
+ * connected all week (a drifting equity and an unrealized PnL that swings around zero), so the
+ * equity chart shows a realistic amount of data. Written straight into the app's store.
+ */
+async function seedEquitySamples(page: Page, label: string): Promise<void> {
+	await page.evaluate(
+		(label) =>
+			new Promise<void>((resolve, reject) => {
+				const req = indexedDB.open('perch');
+				req.onerror = () => reject(req.error);
+				req.onsuccess = () => {
+					const db = req.result;
+					const all = db.transaction('accounts').objectStore('accounts').getAll();
+					all.onsuccess = () => {
+						const id = (all.result as { id: string; label: string }[]).find(
+							(a) => a.label === label
+						)!.id;
+						const tx = db.transaction('equitySamples', 'readwrite');
+						const store = tx.objectStore('equitySamples');
+						const now = Math.floor(Date.now() / 60_000) * 60_000;
+						// No named helper functions in here: tsx would wrap them in a __name() call
+						// that does not exist in the page.
+						let seed = 7;
+						let cash = 9_800;
+						let upnl = 0;
+						for (let i = 7 * 1440; i > 0; i--) {
+							seed = (seed * 16807) % 2147483647;
+							cash += (seed / 2147483647 - 0.49) * 4;
+							seed = (seed * 16807) % 2147483647;
+							upnl = upnl * 0.995 + (seed / 2147483647 - 0.5) * 18;
+							store.put({
+								accountId: id,
+								time: now - i * 60_000,
+								asset: 'USDT',
+								equity: (cash + upnl).toFixed(4),
+								unrealizedPnl: upnl.toFixed(4),
+								priced: 2,
+								unpriced: 0
+							});
+						}
+						tx.oncomplete = () => resolve();
+						tx.onerror = () => reject(tx.error);
+					};
+				};
+			}),
+		label
+	);
 }
 
 if (process.env.SHOTS === 'history') {

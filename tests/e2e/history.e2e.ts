@@ -75,6 +75,25 @@ async function storedCount(page: Page, store: string): Promise<number> {
 	);
 }
 
+async function storedSamples(page: Page, accountId: string) {
+	return page.evaluate(
+		(accountId) =>
+			new Promise<Record<string, unknown>[]>((resolve, reject) => {
+				const req = indexedDB.open('perch');
+				req.onsuccess = () => {
+					const all = req.result
+						.transaction('equitySamples')
+						.objectStore('equitySamples')
+						.getAll(IDBKeyRange.bound([accountId, 0], [accountId, Infinity]));
+					all.onsuccess = () => resolve(all.result);
+					all.onerror = () => reject(all.error);
+				};
+				req.onerror = () => reject(req.error);
+			}),
+		accountId
+	);
+}
+
 async function accountIdOf(page: Page, label: string): Promise<string> {
 	return page.evaluate(
 		(label) =>
@@ -168,6 +187,18 @@ describe('transaction history', () => {
 			}
 		);
 
+		// Side holds one position, so its equity samples value it at the live mark.
+		side.setBalance('USDT', '10000');
+		side.seedPosition({
+			symbol: 'ETHUSDT',
+			side: 'long',
+			size: 2,
+			entryPrice: '3000',
+			leverage: '5',
+			marginMode: 'cross'
+		});
+		sim.sim.setMarkPrice('ETHUSDT', '3100');
+
 		const { page, offLoopback } = await newGuardedPage(harness.browser);
 		await page.goto(harness.appUrl);
 		await createVault(page);
@@ -204,6 +235,8 @@ describe('transaction history', () => {
 		await unlock(page);
 		await expectLive(page, MAIN.label);
 		await openHistory(page);
+		// The chosen range outlived the reload.
+		expect(await page.getByLabel('History (days)').inputValue()).toBe('180');
 		const cursor = await ledgerCursor(page, mainId, 'fills');
 		expect(cursor?.pending.length).toBeGreaterThan(0);
 		const before = logged(MAIN.apiKey, TRADES).length;
@@ -223,6 +256,9 @@ describe('transaction history', () => {
 		await expect
 			.poll(() => phases(page, SIDE.label), { timeout: 30_000 })
 			.toEqual(['done', 'done']);
+
+		// The pages were stored by the ledger Worker, not on the page's main thread.
+		expect(page.workers().some((w) => w.url().includes('ledger-store'))).toBe(true);
 
 		// Every row once: as many stored as the simulator holds, no duplicates from the overlap.
 		expect(await storedCount(page, 'ledger')).toBe(
@@ -275,6 +311,16 @@ describe('transaction history', () => {
 			main.state.ledger.length + side.state.ledger.length
 		);
 
+		// Equity samples: one landed as soon as Side was live (then one a minute), its position
+		// priced at the live mark; the history screen draws them.
+		const sideId = await accountIdOf(page, SIDE.label);
+		const samples = await storedSamples(page, sideId);
+		expect(samples.length).toBeGreaterThanOrEqual(1);
+		expect(samples[0]).toMatchObject({ asset: 'USDT', priced: 1, unpriced: 0 });
+		expect(samples[0].equity).toMatch(/^\d+(\.\d+)?$/);
+		expect(samples[0].unrealizedPnl).toMatch(/^-?\d+(\.\d+)?$/);
+		expect(samples[0].unrealizedPnl).not.toBe('0');
+
 		// Filters and CSV of the small hand-checked set.
 		await page.getByRole('combobox', { name: 'Account' }).selectOption({ label: SIDE.label });
 		await page.getByRole('combobox', { name: 'Type' }).selectOption({ label: 'Funding' });
@@ -292,10 +338,21 @@ describe('transaction history', () => {
 		);
 		await page.getByRole('combobox', { name: 'Type' }).selectOption({ label: 'All types' });
 		await page.getByRole('combobox', { name: 'Symbol' }).selectOption({ label: 'All symbols' });
+		expect(
+			Number(await page.locator('figure[data-samples]').getAttribute('data-samples'))
+		).toBeGreaterThanOrEqual(1);
 		expect(await total(page, 'realized')).toBe('+12.5');
 		expect(await total(page, 'fees')).toBe('-0.6');
 		expect(await total(page, 'net')).toBe('+11.7625');
 		expect(await total(page, 'transfers')).toBe('+500');
+
+		// Privacy mode masks the amounts on this screen too; the row count stays.
+		await page.getByRole('button', { name: 'Hide balances and sizes' }).first().click();
+		expect(await total(page, 'net')).toBe('•••');
+		expect(await total(page, 'realized')).toBe('•••');
+		expect(await total(page, 'rows')).toMatch(/^\d+$/);
+		await page.getByRole('button', { name: 'Show balances and sizes' }).first().click();
+		expect(await total(page, 'net')).toBe('+11.7625');
 		expect(offLoopback).toEqual([]);
 		await page.context().close();
 	}, 600_000);

@@ -14,10 +14,11 @@ import type {
 	VenueId
 } from '$lib/exchanges/types';
 import { LEDGER_STORES, type LedgerStores } from './ledger-schema';
+import { EQUITY_STORES, type EquityStores } from './step-equity-samples';
 
 export const DB_NAME = 'perch';
 /** Raise by one and add an `if (oldVersion < N)` step in open.ts; never edit an old step. */
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 
 /** AES-GCM output as stored: a 96-bit IV and the ciphertext with its 128-bit tag appended. */
 export interface EncryptedBlob {
@@ -184,7 +185,7 @@ export interface LastKnownRecord {
 	state: EncryptedBlob;
 }
 
-export interface PerchDB extends DBSchema, LedgerStores {
+export interface PerchDB extends DBSchema, LedgerStores, EquityStores {
 	vault: {
 		key: 'meta';
 		value: VaultMeta;
@@ -219,7 +220,8 @@ export type PerchStoreName =
 	| 'settings'
 	| 'snapshots'
 	| 'lastKnown'
-	| (typeof LEDGER_STORES)[number];
+	| (typeof LEDGER_STORES)[number]
+	| (typeof EQUITY_STORES)[number];
 export const ALL_STORES: PerchStoreName[] = [
 	'vault',
 	'accounts',
@@ -227,5 +229,6 @@ export const ALL_STORES: PerchStoreName[] = [
 	'settings',
 	'snapshots',
 	'lastKnown',
-	...LEDGER_STORES
+	...LEDGER_STORES,
+	...EQUITY_STORES
 ];

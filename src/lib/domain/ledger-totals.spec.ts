@@ -66,6 +66,23 @@ describe('cumulativeSeries', () => {
 			[5, 4.5]
 		]);
 	});
+
+	it('ends on the exact totals: net counts liquidations and other rows, not transfers', () => {
+		const rows = [
+			row('realized-pnl', '0.1', 1, 'X'),
+			row('liquidation', '-0.2', 2, 'X'),
+			row('other', '0.00000001', 2),
+			row('transfer', '50', 3),
+			row('funding', '0.2', 4, 'X'),
+			row('fee', '-0.3', 4, 'X')
+		];
+		const [times, realized, funding, fees, net] = cumulativeSeries(rows);
+		const { all } = ledgerTotals(rows);
+		expect(times).toEqual([0.001, 0.002, 0.004]);
+		expect(net.at(-1)).toBe(Number(all.net));
+		expect(net).toEqual([0.1, -0.09999999, -0.19999999]);
+		expect([realized.at(-1), funding.at(-1), fees.at(-1)]).toEqual([0.1, 0.2, -0.3]);
+	});
 });
 
 describe('fundingBySymbol', () => {

@@ -4,7 +4,8 @@
  */
 
 import type { LedgerEntry, LedgerType } from '$lib/exchanges/types';
-import { addScaled, parseDecimal, toDecimalString, type ScaledDecimal } from './decimal';
+import { parseDecimal, toDecimalString, type ScaledDecimal } from './decimal';
+import { Amount, ExactSum, readAmount } from './exact-sum';
 
 export interface LedgerTotals {
 	realizedPnl: string;
@@ -25,57 +26,55 @@ export interface SymbolTotals extends LedgerTotals {
 	symbol: string;
 }
 
-const ZERO: ScaledDecimal = { int: 0n, scale: 0 };
-
 class Sums {
-	realized = ZERO;
-	funding = ZERO;
-	fees = ZERO;
-	liquidation = ZERO;
-	transfers = ZERO;
-	other = ZERO;
-	net = ZERO;
-	paid = ZERO;
-	received = ZERO;
+	realized = new ExactSum();
+	funding = new ExactSum();
+	fees = new ExactSum();
+	liquidation = new ExactSum();
+	transfers = new ExactSum();
+	other = new ExactSum();
+	net = new ExactSum();
+	paid = new ExactSum();
+	received = new ExactSum();
 	rows = 0;
 
-	add(type: LedgerType, amount: ScaledDecimal): void {
+	add(type: LedgerType, amount: Amount): void {
 		this.rows++;
 		switch (type) {
 			case 'realized-pnl':
-				this.realized = addScaled(this.realized, amount);
+				this.realized.add(amount);
 				break;
 			case 'funding':
-				this.funding = addScaled(this.funding, amount);
-				if (amount.int < 0n) this.paid = addScaled(this.paid, amount);
-				else this.received = addScaled(this.received, amount);
+				this.funding.add(amount);
+				if (amount.negative) this.paid.add(amount);
+				else this.received.add(amount);
 				break;
 			case 'fee':
-				this.fees = addScaled(this.fees, amount);
+				this.fees.add(amount);
 				break;
 			case 'liquidation':
-				this.liquidation = addScaled(this.liquidation, amount);
+				this.liquidation.add(amount);
 				break;
 			case 'transfer':
-				this.transfers = addScaled(this.transfers, amount);
+				this.transfers.add(amount);
 				return;
 			default:
-				this.other = addScaled(this.other, amount);
+				this.other.add(amount);
 		}
-		this.net = addScaled(this.net, amount);
+		this.net.add(amount);
 	}
 
 	result(): LedgerTotals {
 		return {
-			realizedPnl: toDecimalString(this.realized),
-			funding: toDecimalString(this.funding),
-			fees: toDecimalString(this.fees),
-			liquidation: toDecimalString(this.liquidation),
-			transfers: toDecimalString(this.transfers),
-			other: toDecimalString(this.other),
-			net: toDecimalString(this.net),
-			fundingPaid: toDecimalString(this.paid),
-			fundingReceived: toDecimalString(this.received),
+			realizedPnl: this.realized.toString(),
+			funding: this.funding.toString(),
+			fees: this.fees.toString(),
+			liquidation: this.liquidation.toString(),
+			transfers: this.transfers.toString(),
+			other: this.other.toString(),
+			net: this.net.toString(),
+			fundingPaid: this.paid.toString(),
+			fundingReceived: this.received.toString(),
 			rows: this.rows
 		};
 	}
@@ -88,8 +87,9 @@ export function ledgerTotals(rows: readonly LedgerEntry[]): {
 } {
 	const all = new Sums();
 	const per = new Map<string, Sums>();
+	const amount = new Amount();
 	for (const row of rows) {
-		const amount = parseDecimal(row.amount);
+		readAmount(row.amount, amount);
 		all.add(row.type, amount);
 		if (!row.symbol) continue;
 		let sums = per.get(row.symbol);
@@ -107,27 +107,49 @@ export type CumulativeSeries = [number[], number[], number[], number[], number[]
 
 /**
  * Running sums over time, one point per distinct time, for rows of one asset (mixing assets would
- * add unlike units). Rows need not be sorted. Sums are exact; each point is converted once.
+ * add unlike units). Rows need not be sorted (the store hands them sorted, and then no copy is
+ * made). Sums are exact; each point is converted once.
  */
 export function cumulativeSeries(rows: readonly LedgerEntry[]): CumulativeSeries {
-	const sorted = rows.filter((r) => r.type !== 'transfer').sort((a, b) => a.time - b.time);
+	const sorted = isSortedByTime(rows) ? rows : [...rows].sort((a, b) => a.time - b.time);
 	const times: number[] = [];
 	const realized: number[] = [];
 	const funding: number[] = [];
 	const fees: number[] = [];
 	const net: number[] = [];
-	const sums = new Sums();
+	// Only the drawn sums (Sums also keeps paid, received and the rest, which cost adds per row).
+	const sum = { realized: new ExactSum(), funding: new ExactSum(), fees: new ExactSum() };
+	const all = new ExactSum();
+	const amount = new Amount();
+	let pending = false;
+	let at = 0;
+	const point = () => {
+		times.push(at / 1000);
+		realized.push(sum.realized.toNumber());
+		funding.push(sum.funding.toNumber());
+		fees.push(sum.fees.toNumber());
+		net.push(all.toNumber());
+	};
 	for (let i = 0; i < sorted.length; i++) {
 		const row = sorted[i];
-		sums.add(row.type, parseDecimal(row.amount));
-		if (i + 1 < sorted.length && sorted[i + 1].time === row.time) continue;
-		times.push(row.time / 1000);
-		realized.push(scaledToNumber(sums.realized));
-		funding.push(scaledToNumber(sums.funding));
-		fees.push(scaledToNumber(sums.fees));
-		net.push(scaledToNumber(sums.net));
+		if (row.type === 'transfer') continue;
+		if (pending && row.time !== at) point();
+		readAmount(row.amount, amount);
+		if (row.type === 'realized-pnl') sum.realized.add(amount);
+		else if (row.type === 'funding') sum.funding.add(amount);
+		else if (row.type === 'fee') sum.fees.add(amount);
+		// Net is everything but transfers, as in the totals.
+		all.add(amount);
+		at = row.time;
+		pending = true;
 	}
+	if (pending) point();
 	return [times, realized, funding, fees, net];
+}
+
+function isSortedByTime(rows: readonly LedgerEntry[]): boolean {
+	for (let i = 1; i < rows.length; i++) if (rows[i].time < rows[i - 1].time) return false;
+	return true;
 }
 
 /** Funding per symbol, paid (as a positive number) against received, for the bar chart. */
@@ -146,16 +168,3 @@ export function fundingBySymbol(
 function negate(d: ScaledDecimal): ScaledDecimal {
 	return { int: -d.int, scale: d.scale };
 }
-
-/**
- * For drawing only. An integer below 2^53 and a power of ten up to 1e22 are both exact doubles,
- * so their quotient is the double nearest the exact value; larger values go through the text.
- */
-function scaledToNumber(d: ScaledDecimal): number {
-	if (d.scale <= 22 && d.int <= MAX_EXACT && d.int >= -MAX_EXACT) {
-		return Number(d.int) / 10 ** d.scale;
-	}
-	return Number(toDecimalString(d));
-}
-
-const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);

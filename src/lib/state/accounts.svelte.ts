@@ -4,10 +4,13 @@ import type { Order, PositionSide, VenueId } from '$lib/exchanges/types';
 import type { AccountSession, AdapterFactory, ClosePreview } from './account-session.svelte';
 import { AccountSessions, type CloseAllLine } from './account-sessions.svelte';
 import { CloseRecords } from './close-records.svelte';
+import { EquitySampler } from './equity-sampler';
+import { sessionEquitySource } from './equity-source';
 import { OrderGate, type CloseResult, type PositionLock } from './order-gate';
 import { VaultKeeper, type NewAccountInput, type VaultPhase } from './vault-keeper.svelte';
 import type { AccountMetaView, CloseAuditView, CloseFeedback } from './view-models';
 import type { PasskeySupport } from '$lib/vault/passkey';
+import { putEquitySamples } from '$lib/db/equity-repo';
 
 export type { CloseAllLine } from './account-sessions.svelte';
 export type { NewAccountInput, VaultPhase } from './vault-keeper.svelte';
@@ -23,6 +26,7 @@ export class AccountsManager {
 	#records: CloseRecords;
 	#sessions: AccountSessions;
 	#vault: VaultKeeper;
+	#equity: EquitySampler | null = null;
 
 	constructor(adapterFactory: AdapterFactory = createAdapter) {
 		this.#records = new CloseRecords(() => this.#vault.accounts);
@@ -36,11 +40,25 @@ export class AccountsManager {
 					const gate = new OrderGate({ db });
 					this.#records.follow(gate, db);
 					this.#sessions.use(gate);
+					// Equity over time, which no venue keeps: a sample a minute per live account.
+					const wasRunning = this.#equity?.running ?? false;
+					this.#equity?.stop();
+					this.#equity = new EquitySampler({
+						sources: () => this.#sessions.list.map(sessionEquitySource),
+						save: (samples) => putEquitySamples(db, samples)
+					});
+					if (wasRunning) this.#equity.start();
 					await gate.load();
 				},
 				ready: () => this.#records.load(),
-				unlocked: (list) => this.#sessions.start(list),
-				closeAll: () => this.#sessions.stopAll(),
+				unlocked: (list) => {
+					this.#sessions.start(list);
+					this.#equity?.start();
+				},
+				closeAll: () => {
+					this.#equity?.stop();
+					this.#sessions.stopAll();
+				},
 				locked: () => this.#records.clearFeedback(),
 				removed: (id) => this.#sessions.remove(id),
 				wiped: () => this.#records.clearAudit()

@@ -4,13 +4,9 @@
  * reload, it resumes from the stored cursor; a later run fetches only what is newer than what is
  * stored (reaching back an hour for late rows).
  */
-import {
-	getLedgerCursor,
-	newestLedgerTime,
-	putLedgerCursor,
-	storeLedgerPage
-} from '$lib/db/ledger-repo';
+import { getLedgerCursor, newestLedgerTime, putLedgerCursor } from '$lib/db/ledger-repo';
 import type { LedgerCursorRecord } from '$lib/db/ledger-schema';
+import { directLedgerWriter, type LedgerPageWriter } from '$lib/db/ledger-writer';
 import type { PerchDatabase } from '$lib/db/open';
 import { initialWindows, judgePage, syncRange } from '$lib/domain/ledger-walk';
 import {
@@ -58,6 +54,8 @@ export interface LedgerSyncOptions {
 	/** Rate budgets and backoff run on this clock. */
 	monotonicNow?: () => number;
 	random?: () => number;
+	/** Where pages are stored; on this thread unless given (the app passes its Worker's). */
+	writer?: LedgerPageWriter;
 }
 
 const STREAMS: readonly LedgerStream[] = ['entries', 'fills'];
@@ -74,6 +72,7 @@ export class LedgerSync {
 	readonly #now: () => number;
 	readonly #mono: () => number;
 	readonly #random: () => number;
+	readonly #writer: LedgerPageWriter;
 	readonly #budgets = new Map<string, RequestBudget>();
 	#abort: AbortController | null = null;
 
@@ -82,6 +81,7 @@ export class LedgerSync {
 		this.#now = opts.now ?? (() => Date.now());
 		this.#mono = opts.monotonicNow ?? (() => performance.now());
 		this.#random = opts.random ?? Math.random;
+		this.#writer = opts.writer ?? directLedgerWriter(opts.db);
 	}
 
 	/** Per account and endpoint, keyed `${accountId}|${stream}`. */
@@ -203,7 +203,7 @@ export class LedgerSync {
 					cursor.completeFrom = Math.min(cursor.completeFrom ?? cursor.runFrom, cursor.runFrom);
 					cursor.completeTo = Math.max(cursor.completeTo ?? cursor.runTo, cursor.runTo);
 				}
-				await storeLedgerPage(db, stream, page.rows, cursor);
+				await this.#writer.store(stream, page.rows, cursor);
 				progress = fromCursor(cursor, 'running', progress.throttled);
 				this.#set(accountId, stream, progress);
 			}

@@ -2,8 +2,12 @@
  * The history screen's state: the stored ledger of every account, the filter, and what follows
  * from them (filtered rows, totals, chart series), plus the sync that fills the store.
  */
+import { listEquitySamples } from '$lib/db/equity-repo';
 import { listLedgerEntries } from '$lib/db/ledger-repo';
+import type { EquitySampleRecord } from '$lib/db/step-equity-samples';
+import { directLedgerWriter, workerLedgerWriter } from '$lib/db/ledger-writer';
 import { openPerchDB, type PerchDatabase } from '$lib/db/open';
+import { DB_NAME } from '$lib/db/schema';
 import {
 	cumulativeSeries,
 	fundingBySymbol,
@@ -12,16 +16,28 @@ import {
 	type LedgerTotals,
 	type SymbolTotals
 } from '$lib/domain/ledger-totals';
+import { equitySeries, type EquitySeries } from '$lib/domain/equity';
 import { filterLedger, ledgerSymbols, type LedgerFilter } from '$lib/domain/ledger-view';
 import type { LedgerEntry } from '$lib/exchanges/types';
 import { LedgerSync, type LedgerSource } from './ledger-sync.svelte';
+import { readFlag, writeFlag } from './local-flag';
 
 const DAY_MS = 86_400_000;
+/** The chosen sync range, remembered across reloads (not secret: a number of days). */
+const DAYS_KEY = 'perch.history.days.v1';
+const DEFAULT_DAYS = 90;
+const MAX_DAYS = 3650;
+
+function storedDays(): number {
+	const days = Number(readFlag(DAYS_KEY));
+	return Number.isInteger(days) && days >= 1 && days <= MAX_DAYS ? days : DEFAULT_DAYS;
+}
 
 export class LedgerScreen {
 	#rows = $state.raw<LedgerEntry[]>([]);
 	#filter = $state.raw<LedgerFilter>({});
-	#historyDays = $state(90);
+	#historyDays = $state(storedDays());
+	#samples = $state.raw<EquitySampleRecord[]>([]);
 	#loading = $state(false);
 	#error = $state<string | null>(null);
 	#filtered = $derived(filterLedger(this.#rows, this.#filter));
@@ -29,13 +45,29 @@ export class LedgerScreen {
 	#symbols = $derived(ledgerSymbols(this.#rows));
 	#series = $derived(cumulativeSeries(this.#filtered));
 	#funding = $derived(fundingBySymbol(this.#filtered));
+	#equity = $derived(equitySeries(this.#filteredSamples()));
 
 	readonly #sync: LedgerSync;
 	#db: Promise<PerchDatabase> | null = null;
 	#accountIds: string[] = [];
 
 	constructor() {
-		this.#sync = new LedgerSync({ db: () => this.#database() });
+		const db = () => this.#database();
+		this.#sync = new LedgerSync({
+			db,
+			writer:
+				typeof Worker === 'undefined'
+					? directLedgerWriter(db)
+					: workerLedgerWriter(
+							() =>
+								new Worker(new URL('../db/ledger-store.worker.ts', import.meta.url), {
+									type: 'module',
+									name: 'perch-ledger-store'
+								}),
+							DB_NAME,
+							directLedgerWriter(db)
+						)
+		});
 	}
 
 	get rows(): LedgerEntry[] {
@@ -52,6 +84,10 @@ export class LedgerScreen {
 	}
 	get series(): CumulativeSeries {
 		return this.#series;
+	}
+	/** Equity and unrealized PnL over time, for the filter's account (all when none) and dates. */
+	get equity(): EquitySeries {
+		return this.#equity;
 	}
 	get fundingBars(): { symbol: string; paid: string; received: string }[] {
 		return this.#funding;
@@ -80,7 +116,24 @@ export class LedgerScreen {
 	}
 
 	setHistoryDays(days: number): void {
-		if (Number.isFinite(days) && days >= 1) this.#historyDays = Math.floor(days);
+		if (!Number.isFinite(days) || days < 1) return;
+		this.#historyDays = Math.min(MAX_DAYS, Math.floor(days));
+		writeFlag(DAYS_KEY, String(this.#historyDays));
+	}
+
+	/** Reads the stored equity samples again (they grow by one a minute per live account). */
+	async refreshSamples(): Promise<void> {
+		const db = await this.#database();
+		this.#samples = await listEquitySamples(db, this.#accountIds);
+	}
+
+	#filteredSamples(): EquitySampleRecord[] {
+		const f = this.#filter;
+		const from = f.from ?? -Infinity;
+		const to = f.to ?? Infinity;
+		return this.#samples.filter(
+			(s) => s.time >= from && s.time <= to && (!f.accountId || s.accountId === f.accountId)
+		);
 	}
 
 	/** Loads what is stored for these accounts, and where their syncs stand. */
@@ -117,6 +170,7 @@ export class LedgerScreen {
 	async #reload(): Promise<void> {
 		const db = await this.#database();
 		this.#rows = await listLedgerEntries(db, this.#accountIds);
+		this.#samples = await listEquitySamples(db, this.#accountIds);
 	}
 
 	#database(): Promise<PerchDatabase> {
