@@ -73,7 +73,7 @@ class Venue {
 				// The exchange answers with its state when the request arrives...
 				const answer: AccountSnapshot = {
 					balances: [],
-					positions: [position({ accountId: 'acc-1', size: this.size })],
+					positions: this.size === '0' ? [] : [position({ accountId: 'acc-1', size: this.size })],
 					orders: [],
 					positionMode: 'hedge',
 					fetchedAt: this.snapshots
@@ -195,19 +195,38 @@ describe('a snapshot and the connection it belongs to', () => {
 		s.stop();
 	});
 
-	it('a snapshot read before the stream first went live is not live, and one is read once it is', async () => {
+	it('at start the snapshot waits for the stream’s first connection, so the one it reads is live', async () => {
 		const s = await session();
-		// The stream is still logging in when the snapshot answers.
-		await s.start();
-		expect(sizes(s)).toEqual(['7']);
+		// The stream is still logging in.
+		const starting = s.start();
+		await settle();
+		expect(venue.snapshots).toBe(0);
 		expect(s.dataLive).toBe(false);
-		expect(s.previewClose('BTCUSDT', 'long', 1)).toMatchObject({ ok: false });
 		// A fill lands before the subscription is in place: no push will tell of it.
 		venue.size = '3';
-		const before = venue.snapshots;
 		venue.setStatus('live');
-		await settle(20);
-		expect(venue.snapshots).toBe(before + 1);
+		await starting;
+		expect(venue.snapshots).toBe(1);
+		expect(s.dataLive).toBe(true);
+		expect(sizes(s)).toEqual(['3']);
+		s.stop();
+	});
+
+	it('a stream slow to connect: a snapshot not live is shown meanwhile, and one is read once it connects', async () => {
+		const s = await session();
+		vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+		const starting = s.start();
+		await vi.advanceTimersByTimeAsync(3000);
+		await starting;
+		expect(venue.snapshots).toBe(1);
+		expect(sizes(s)).toEqual(['7']);
+		expect(s.dataLive).toBe(false);
+		expect(s.lastKnownAt).not.toBeNull();
+		expect(s.previewClose('BTCUSDT', 'long', 1)).toMatchObject({ ok: false });
+		venue.size = '3';
+		venue.setStatus('live');
+		await vi.advanceTimersByTimeAsync(10);
+		expect(venue.snapshots).toBe(2);
 		expect(s.dataLive).toBe(true);
 		expect(sizes(s)).toEqual(['3']);
 		s.stop();
@@ -215,13 +234,25 @@ describe('a snapshot and the connection it belongs to', () => {
 
 	it('numbers are not live while the stream has never connected', async () => {
 		const s = await session();
-		await s.start();
+		const starting = s.start();
+		await settle();
 		// The first connection attempt fails: the private stream has never been live.
 		venue.setStatus('reconnecting');
-		await settle();
+		await starting;
+		expect(venue.snapshots).toBe(1);
+		expect(sizes(s)).toEqual(['7']);
 		expect(s.dataLive).toBe(false);
 		expect(s.lastKnownAt).not.toBeNull();
 		s.stop();
+	});
+
+	it('a Lock while start-up waits for the first connection ends the wait and reads nothing', async () => {
+		const s = await session();
+		const starting = s.start();
+		await settle();
+		s.stop();
+		await starting;
+		expect(venue.snapshots).toBe(0);
 	});
 
 	it('when the new connection’s snapshot fails, it is asked for again while that connection stands', async () => {
@@ -237,6 +268,24 @@ describe('a snapshot and the connection it belongs to', () => {
 		expect(venue.snapshots).toBe(2);
 		expect(s.dataLive).toBe(true);
 		expect(sizes(s)).toEqual(['7']);
+		s.stop();
+	});
+
+	it('a refresh that fails while live (a 429 after a fill) is asked for again', async () => {
+		const s = await session();
+		vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+		venue.setStatus('live');
+		await s.start();
+		expect(s.dataLive).toBe(true);
+		// The fill closed the position; only the snapshot after it can say so, and it fails once.
+		venue.size = '0';
+		venue.failures = 1;
+		await s.refresh();
+		expect(sizes(s)).toEqual(['7']);
+		await vi.advanceTimersByTimeAsync(6000);
+		expect(venue.snapshots).toBe(3);
+		expect(sizes(s)).toEqual([]);
+		expect(s.error).toBeNull();
 		s.stop();
 	});
 

@@ -54,11 +54,20 @@ export interface SessionCache {
 
 /** When the snapshot of a standing connection failed, ask again after this long. */
 const SNAPSHOT_RETRY_MS = 5000;
+/**
+ * At start the snapshot waits for the private stream's first connection (a snapshot read before
+ * it cannot be live), but no longer than this: a stream slow to connect must not leave an account
+ * blank. Longer than the venues' 2 s rate windows, so the live snapshot after it never competes
+ * with it for the tightest budget (BitMart's position mode: 2 per 2 s).
+ */
+const FIRST_CONNECT_WAIT_MS = 3000;
 
 /** Saves at most this often while numbers change: a cache, not a log. */
 const SAVE_AFTER_MS = 1000;
 /** The stream states in which the connection still stands (stale = a reply is overdue). */
 const CONNECTED = new Set(['live', 'stale']);
+/** The stream states before its first connection attempt has succeeded or failed. */
+const STARTING = new Set(['idle', 'connecting']);
 
 /** What a close would send, planned from the live position. */
 export type ClosePreview =
@@ -172,6 +181,8 @@ export class AccountSession {
 	#fetches = 0;
 	#appliedFetch = 0;
 	#retryTimer: ReturnType<typeof setTimeout> | null = null;
+	/** Ends start()'s wait for the stream's first connection. */
+	#firstAttemptOver: (() => void) | null = null;
 	#cache: SessionCache | null = null;
 	#saveTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -252,7 +263,25 @@ export class AccountSession {
 		// One public socket per venue endpoint, shared with the market screen and other accounts.
 		this.#market = this.#markets.acquire(adapter);
 		this.#detachGate = this.#gate.attach(this.#target(adapter, creds));
+		await this.#firstAttempt();
+		if (this.#stopped) return;
+		// Connected: the snapshot the connection asked for is under way and this joins it.
+		// Otherwise (offline, refused, slow) one not live, to show until the stream connects.
 		await this.refresh();
+	}
+
+	/** Resolves once the stream's first connection attempt is over, or after a bounded wait. */
+	#firstAttempt(): Promise<void> {
+		if (!STARTING.has(this.#status.state)) return Promise.resolve();
+		return new Promise((resolve) => {
+			const over = () => {
+				clearTimeout(timer);
+				if (this.#firstAttemptOver === over) this.#firstAttemptOver = null;
+				resolve();
+			};
+			const timer = setTimeout(over, FIRST_CONNECT_WAIT_MS);
+			this.#firstAttemptOver = over;
+		});
 	}
 
 	/** What the ledger sync reads this account with; null until connected and after stop. */
@@ -306,6 +335,7 @@ export class AccountSession {
 		this.#market?.close();
 		this.#stream = null;
 		this.#market = null;
+		this.#firstAttemptOver?.();
 		this.#adapter = null;
 		this.#creds = null;
 		this.#status = IDLE;
@@ -424,14 +454,15 @@ export class AccountSession {
 	}
 
 	/**
-	 * The snapshot of the standing connection failed: without another, its numbers would stay
-	 * not live until the next reconnect. Asks again a little later while that connection stands.
+	 * A snapshot asked for on the standing connection failed (a timeout, a 429): without another,
+	 * the numbers would stay not live, or miss what only a snapshot shows (a closed position a
+	 * push left out), until the next reconnect. Asks again a little later while it stands.
 	 */
 	#retrySoon(connection: number | null): void {
 		if (this.#stopped || this.#retryTimer || connection === null) return;
 		this.#retryTimer = setTimeout(() => {
 			this.#retryTimer = null;
-			if (!this.#fresh && connection === this.#standingConnection()) void this.refresh();
+			if (connection === this.#standingConnection()) void this.refresh();
 		}, SNAPSHOT_RETRY_MS);
 	}
 
@@ -576,6 +607,7 @@ export class AccountSession {
 			this.#asOf = Date.now();
 		}
 		this.#status = next;
+		if (!STARTING.has(next.state)) this.#firstAttemptOver?.();
 		if (connected && !wasConnected) {
 			this.#connection++;
 			if (this.#adapter && !this.#stopped) void this.refresh();
