@@ -8,7 +8,11 @@ import type { AccountRecord } from './schema';
  * with missing fields: the vault reports those per account instead of failing the whole list.
  */
 export async function listAccounts(db: PerchDatabase): Promise<AccountRecord[]> {
-	const all = await db.getAll('accounts');
+	return inCreationOrder(await db.getAll('accounts'));
+}
+
+/** Oldest first, as the accounts are listed everywhere. */
+export function inCreationOrder(all: AccountRecord[]): AccountRecord[] {
 	const time = (a: AccountRecord) => (Number.isFinite(a.createdAt) ? a.createdAt : 0);
 	return all.sort((a, b) => time(a) - time(b) || String(a.id).localeCompare(String(b.id)));
 }
