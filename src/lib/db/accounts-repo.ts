@@ -27,11 +27,10 @@ export async function putAccount(db: PerchDatabase, account: AccountRecord): Pro
 
 /** Removes the account and its cached state; its close records stay as the audit trail. */
 export function deleteAccount(db: PerchDatabase, id: string): Promise<boolean> {
-	const stores = ['accounts', 'snapshots', 'lastKnown'] as const;
+	const stores = ['accounts', 'lastKnown'] as const;
 	return atomically(db.transaction([...stores], 'readwrite'), async (tx) => {
 		const existed = (await tx.objectStore('accounts').getKey(id)) !== undefined;
 		await tx.objectStore('accounts').delete(id);
-		await tx.objectStore('snapshots').delete(id);
 		await tx.objectStore('lastKnown').delete(id);
 		return existed;
 	});

@@ -4,6 +4,7 @@
  */
 import { unwrap, wrap, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import { addLedgerStores } from './ledger-schema';
+import { dropSnapshotsStore } from './step-drop-snapshots';
 import { addLastKnownStore } from './step-last-known';
 import { ALL_STORES, DB_NAME, DB_VERSION, type PerchDB } from './schema';
 
@@ -59,6 +60,7 @@ function upgrade(db: PerchDatabase, oldVersion: number, _tx: UpgradeTransaction)
 	}
 	if (oldVersion < 2) addLedgerStores(unwrap(db));
 	if (oldVersion < 3) addLastKnownStore(db);
+	if (oldVersion < 4) dropSnapshotsStore(unwrap(db));
 }
 
 /** Empties every store in one transaction: the "forget everything on this device" button. */

@@ -592,7 +592,7 @@ export class Vault {
 		return result;
 	}
 
-	/** Deletes everything Perch stored on this device: vault, accounts, closes, settings, snapshots. */
+	/** Deletes everything Perch stored on this device: vault, accounts, last-known state, closes… */
 	async wipe(): Promise<void> {
 		this.lock();
 		await clearPerchDB(this.#db);
