@@ -82,9 +82,13 @@ export default defineConfig({
 				globPatterns: ['client/**/*.{js,css,html,svg,webmanifest}'],
 				// The Demo simulator's worker is cached by the page on first Demo use (DEMO_CACHE),
 				// not downloaded by everyone.
-				globIgnores: ['client/_app/immutable/workers/**'],
+				// The notification-click script is imported by the worker itself (stored with it at
+				// install), so it needs no precache entry.
+				globIgnores: ['client/_app/immutable/workers/**', 'client/sw-notification-click.js'],
 				navigateFallback: '/index.html',
 				clientsClaim: true,
+				// A tap on an alert's notification opens Perch at the screen it names.
+				importScripts: ['/sw-notification-click.js'],
 				runtimeCaching: [
 					{
 						urlPattern: ({ url, sameOrigin }) =>

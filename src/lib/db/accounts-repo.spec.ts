@@ -31,10 +31,13 @@ describe('accounts-repo', () => {
 		expect(stored?.secret.ciphertext).toBeInstanceOf(ArrayBuffer);
 	});
 
-	it('deletes the account and its snapshot, keeps its closes, and says whether it existed', async () => {
+	it('deletes the account and its last-known state, keeps its closes, and says whether it existed', async () => {
 		const db = await openPerchDB('perch', new IDBFactory());
 		await putAccount(db, account('a', 1));
-		await db.put('snapshots', { accountId: 'a', positions: [], balances: [], savedAt: 1 });
+		await db.put('lastKnown', {
+			accountId: 'a',
+			state: { iv: new Uint8Array(12), ciphertext: new ArrayBuffer(16) }
+		});
 		await db.put('closes', {
 			id: 'c1',
 			accountId: 'a',
@@ -52,7 +55,7 @@ describe('accounts-repo', () => {
 		});
 		expect(await deleteAccount(db, 'a')).toBe(true);
 		expect(await getAccount(db, 'a')).toBeUndefined();
-		expect(await db.get('snapshots', 'a')).toBeUndefined();
+		expect(await db.get('lastKnown', 'a')).toBeUndefined();
 		expect(await db.get('closes', 'c1')).toBeDefined();
 		expect(await deleteAccount(db, 'a')).toBe(false);
 	});

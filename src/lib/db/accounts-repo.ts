@@ -8,7 +8,11 @@ import type { AccountRecord } from './schema';
  * with missing fields: the vault reports those per account instead of failing the whole list.
  */
 export async function listAccounts(db: PerchDatabase): Promise<AccountRecord[]> {
-	const all = await db.getAll('accounts');
+	return inCreationOrder(await db.getAll('accounts'));
+}
+
+/** Oldest first, as the accounts are listed everywhere. */
+export function inCreationOrder(all: AccountRecord[]): AccountRecord[] {
 	const time = (a: AccountRecord) => (Number.isFinite(a.createdAt) ? a.createdAt : 0);
 	return all.sort((a, b) => time(a) - time(b) || String(a.id).localeCompare(String(b.id)));
 }
@@ -23,11 +27,10 @@ export async function putAccount(db: PerchDatabase, account: AccountRecord): Pro
 
 /** Removes the account and its cached state; its close records stay as the audit trail. */
 export function deleteAccount(db: PerchDatabase, id: string): Promise<boolean> {
-	const stores = ['accounts', 'snapshots', 'lastKnown'] as const;
+	const stores = ['accounts', 'lastKnown'] as const;
 	return atomically(db.transaction([...stores], 'readwrite'), async (tx) => {
 		const existed = (await tx.objectStore('accounts').getKey(id)) !== undefined;
 		await tx.objectStore('accounts').delete(id);
-		await tx.objectStore('snapshots').delete(id);
 		await tx.objectStore('lastKnown').delete(id);
 		return existed;
 	});

@@ -1,6 +1,7 @@
 /** Each account's last-known state, stored sealed (see vault/last-known.ts). */
+import { inCreationOrder } from './accounts-repo';
 import type { PerchDatabase } from './open';
-import type { LastKnownRecord } from './schema';
+import type { AccountRecord, LastKnownRecord } from './schema';
 
 export function getLastKnown(
 	db: PerchDatabase,
@@ -16,4 +17,23 @@ export async function putLastKnown(db: PerchDatabase, record: LastKnownRecord): 
 	if (exists) await tx.objectStore('lastKnown').put(record);
 	await tx.done;
 	return exists;
+}
+
+/**
+ * What an unlock opens, read in one transaction: every account record and every sealed
+ * last-known state, by account id. Ciphertext only, so it can be read before the key exists.
+ */
+export async function readSealedAccounts(
+	db: PerchDatabase
+): Promise<{ accounts: AccountRecord[]; lastKnown: Map<string, LastKnownRecord> }> {
+	const tx = db.transaction(['accounts', 'lastKnown']);
+	const [accounts, known] = await Promise.all([
+		tx.objectStore('accounts').getAll(),
+		tx.objectStore('lastKnown').getAll(),
+		tx.done
+	]);
+	return {
+		accounts: inCreationOrder(accounts),
+		lastKnown: new Map(known.map((k) => [k.accountId, k]))
+	};
 }

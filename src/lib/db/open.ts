@@ -5,6 +5,7 @@
 import { unwrap, wrap, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import { addLedgerStores } from './ledger-schema';
 import { addEquitySamplesStore } from './step-equity-samples';
+import { dropSnapshotsStore } from './step-drop-snapshots';
 import { addLastKnownStore } from './step-last-known';
 import { ALL_STORES, DB_NAME, DB_VERSION, type PerchDB } from './schema';
 
@@ -61,6 +62,7 @@ function upgrade(db: PerchDatabase, oldVersion: number, _tx: UpgradeTransaction)
 	if (oldVersion < 2) addLedgerStores(unwrap(db));
 	if (oldVersion < 3) addLastKnownStore(db);
 	if (oldVersion < 4) addEquitySamplesStore(db);
+	if (oldVersion < 5) dropSnapshotsStore(unwrap(db));
 }
 
 /** Empties every store in one transaction: the "forget everything on this device" button. */

@@ -4,11 +4,9 @@
  */
 import type { DBSchema } from 'idb';
 import type {
-	Balance,
 	Endpoints,
 	MarginMode,
 	Order,
-	Position,
 	PositionMode,
 	PositionSide,
 	VenueId
@@ -18,7 +16,7 @@ import { EQUITY_STORES, type EquityStores } from './step-equity-samples';
 
 export const DB_NAME = 'perch';
 /** Raise by one and add an `if (oldVersion < N)` step in open.ts; never edit an old step. */
-export const DB_VERSION = 4;
+export const DB_VERSION = 5;
 
 /** AES-GCM output as stored: a 96-bit IV and the ciphertext with its 128-bit tag appended. */
 export interface EncryptedBlob {
@@ -169,13 +167,6 @@ export interface SettingRecord {
 	value: unknown;
 }
 
-export interface SnapshotRecord {
-	accountId: string;
-	positions: Position[];
-	balances: Balance[];
-	savedAt: number;
-}
-
 /**
  * An account's last positions, balances and open orders, as JSON sealed with the vault's data key
  * (see vault/last-known.ts): readable only while unlocked, shown before the streams answer.
@@ -203,9 +194,13 @@ export interface PerchDB extends DBSchema, LedgerStores, EquityStores {
 		key: string;
 		value: SettingRecord;
 	};
+	/**
+	 * Made by the first step and never used; the drop-snapshots step deletes it. Kept in the type
+	 * only so that released step still compiles: `never` lets no code read or write it.
+	 */
 	snapshots: {
 		key: string;
-		value: SnapshotRecord;
+		value: never;
 	};
 	lastKnown: {
 		key: string;
@@ -218,7 +213,6 @@ export type PerchStoreName =
 	| 'accounts'
 	| 'closes'
 	| 'settings'
-	| 'snapshots'
 	| 'lastKnown'
 	| (typeof LEDGER_STORES)[number]
 	| (typeof EQUITY_STORES)[number];
@@ -227,7 +221,6 @@ export const ALL_STORES: PerchStoreName[] = [
 	'accounts',
 	'closes',
 	'settings',
-	'snapshots',
 	'lastKnown',
 	...LEDGER_STORES,
 	...EQUITY_STORES

@@ -49,8 +49,14 @@ async function seeded() {
 	await createVaultMeta(db, meta(1));
 	await db.put('accounts', account('a', 1));
 	await db.put('accounts', account('b', 2));
-	await db.put('snapshots', { accountId: 'a', positions: [], balances: [], savedAt: 5 });
-	await db.put('snapshots', { accountId: 'b', positions: [], balances: [], savedAt: 5 });
+	await db.put('lastKnown', {
+		accountId: 'a',
+		state: { iv: new Uint8Array(12), ciphertext: new ArrayBuffer(16) }
+	});
+	await db.put('lastKnown', {
+		accountId: 'b',
+		state: { iv: new Uint8Array(12), ciphertext: new ArrayBuffer(16) }
+	});
 	return db;
 }
 
@@ -120,7 +126,7 @@ describe('vault-repo', () => {
 		await replaceVault(db, meta(8), [account('b', 80), account('z', 81)]);
 		expect((await db.getAllKeys('accounts')).sort()).toEqual(['b', 'z']);
 		expect((await db.get('accounts', 'b'))?.secret.iv[0]).toBe(80);
-		expect(await db.getAllKeys('snapshots')).toEqual(['b']);
+		expect(await db.getAllKeys('lastKnown')).toEqual([]);
 		expect(await db.getAllKeys('closes')).toEqual(['close-1']);
 		expect((await getVaultMeta(db))?.kdf.salt[0]).toBe(8);
 	});

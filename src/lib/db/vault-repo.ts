@@ -158,26 +158,20 @@ export function replaceVaultMeta(
 }
 
 /**
- * The whole vault becomes `meta` + `accounts` (restore from a backup). Snapshots of accounts that
- * no longer exist go too, and every last-known state (the data key changed); close records stay
- * as the audit trail.
+ * The whole vault becomes `meta` + `accounts` (restore from a backup). Every last-known state goes
+ * too (the data key changed); close records stay as the audit trail.
  */
 export function replaceVault(
 	db: PerchDatabase,
 	meta: VaultMeta,
 	accounts: AccountRecord[]
 ): Promise<void> {
-	const keep = new Set(accounts.map((a) => a.id));
-	const stores = ['vault', 'accounts', 'snapshots', 'lastKnown'] as const;
+	const stores = ['vault', 'accounts', 'lastKnown'] as const;
 	return atomically(db.transaction([...stores], 'readwrite'), async (tx) => {
 		await tx.objectStore('lastKnown').clear();
 		await tx.objectStore('accounts').clear();
 		await tx.objectStore('vault').put(meta, META_KEY);
 		for (const account of accounts) await tx.objectStore('accounts').put(account);
-		const snapshotIds = await tx.objectStore('snapshots').getAllKeys();
-		for (const id of snapshotIds) {
-			if (!keep.has(id)) await tx.objectStore('snapshots').delete(id);
-		}
 	});
 }
 

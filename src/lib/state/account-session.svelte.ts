@@ -52,10 +52,22 @@ export interface SessionCache {
 	save(state: LastKnownState): void;
 }
 
+/** When the snapshot of a standing connection failed, ask again after this long. */
+const SNAPSHOT_RETRY_MS = 5000;
+/**
+ * At start the snapshot waits for the private stream's first connection (a snapshot read before
+ * it cannot be live), but no longer than this: a stream slow to connect must not leave an account
+ * blank. Longer than the venues' 2 s rate windows, so the live snapshot after it never competes
+ * with it for the tightest budget (BitMart's position mode: 2 per 2 s).
+ */
+const FIRST_CONNECT_WAIT_MS = 3000;
+
 /** Saves at most this often while numbers change: a cache, not a log. */
 const SAVE_AFTER_MS = 1000;
 /** The stream states in which the connection still stands (stale = a reply is overdue). */
 const CONNECTED = new Set(['live', 'stale']);
+/** The stream states before its first connection attempt has succeeded or failed. */
+const STARTING = new Set(['idle', 'connecting']);
 
 /** What a close would send, planned from the live position. */
 export type ClosePreview =
@@ -158,7 +170,19 @@ export class AccountSession {
 	#statusTimer: ReturnType<typeof setInterval> | null = null;
 	#clockTimer: ReturnType<typeof setInterval> | null = null;
 	#stopped = false;
-	#refreshing: Promise<void> | null = null;
+	/** The snapshot fetch under way, and the connection it was asked for on (null: none stood). */
+	#refreshing: { promise: Promise<void>; connection: number | null } | null = null;
+	/**
+	 * Counts private-stream connections: one more each time the stream goes live after not being
+	 * connected. A snapshot is live only if the connection it was asked on still stands.
+	 */
+	#connection = 0;
+	/** Snapshot fetches in the order they were asked for; an older answer never replaces a newer. */
+	#fetches = 0;
+	#appliedFetch = 0;
+	#retryTimer: ReturnType<typeof setTimeout> | null = null;
+	/** Ends start()'s wait for the stream's first connection. */
+	#firstAttemptOver: (() => void) | null = null;
 	#cache: SessionCache | null = null;
 	#saveTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -239,7 +263,25 @@ export class AccountSession {
 		// One public socket per venue endpoint, shared with the market screen and other accounts.
 		this.#market = this.#markets.acquire(adapter);
 		this.#detachGate = this.#gate.attach(this.#target(adapter, creds));
+		await this.#firstAttempt();
+		if (this.#stopped) return;
+		// Connected: the snapshot the connection asked for is under way and this joins it.
+		// Otherwise (offline, refused, slow) one not live, to show until the stream connects.
 		await this.refresh();
+	}
+
+	/** Resolves once the stream's first connection attempt is over, or after a bounded wait. */
+	#firstAttempt(): Promise<void> {
+		if (!STARTING.has(this.#status.state)) return Promise.resolve();
+		return new Promise((resolve) => {
+			const over = () => {
+				clearTimeout(timer);
+				if (this.#firstAttemptOver === over) this.#firstAttemptOver = null;
+				resolve();
+			};
+			const timer = setTimeout(over, FIRST_CONNECT_WAIT_MS);
+			this.#firstAttemptOver = over;
+		});
 	}
 
 	/** What the ledger sync reads this account with; null until connected and after stop. */
@@ -249,10 +291,28 @@ export class AccountSession {
 		return adapter && creds && !this.#stopped ? { adapter, creds } : null;
 	}
 
-	/** Re-fetches the REST snapshot; concurrent calls share one request. */
+	/**
+	 * Re-fetches the REST snapshot; concurrent calls on the same connection share one request. A
+	 * fetch asked for before the stream dropped or (re)connected is not shared: it cannot make the
+	 * numbers live, so the new connection gets its own.
+	 */
 	refresh(): Promise<void> {
-		this.#refreshing ??= this.#fetchSnapshot().finally(() => (this.#refreshing = null));
-		return this.#refreshing;
+		const connection = this.#standingConnection();
+		const running = this.#refreshing;
+		if (running && running.connection === connection) return running.promise;
+		const entry = {
+			connection,
+			promise: this.#fetchSnapshot(connection).finally(() => {
+				if (this.#refreshing === entry) this.#refreshing = null;
+			})
+		};
+		this.#refreshing = entry;
+		return entry.promise;
+	}
+
+	/** The private-stream connection that stands now, or null while none does. */
+	#standingConnection(): number | null {
+		return CONNECTED.has(this.#status.state) ? this.#connection : null;
 	}
 
 	/** Ends everything: no socket, no timer, no reference to the keys stays behind. */
@@ -267,12 +327,15 @@ export class AccountSession {
 		if (this.#clockTimer) clearInterval(this.#clockTimer);
 		if (this.#refreshTimer) clearTimeout(this.#refreshTimer);
 		if (this.#saveTimer) clearTimeout(this.#saveTimer);
+		if (this.#retryTimer) clearTimeout(this.#retryTimer);
 		this.#statusTimer = this.#clockTimer = this.#refreshTimer = this.#saveTimer = null;
+		this.#retryTimer = null;
 		this.#cache = null;
 		this.#stream?.close();
 		this.#market?.close();
 		this.#stream = null;
 		this.#market = null;
+		this.#firstAttemptOver?.();
 		this.#adapter = null;
 		this.#creds = null;
 		this.#status = IDLE;
@@ -356,13 +419,15 @@ export class AccountSession {
 		}, SETTLED_REFRESH_MS);
 	}
 
-	async #fetchSnapshot(): Promise<void> {
+	async #fetchSnapshot(connection: number | null): Promise<void> {
 		const adapter = this.#adapter;
 		const creds = this.#creds;
 		if (!adapter || !creds || this.#stopped) return;
+		const fetch = ++this.#fetches;
 		try {
 			const snap = await adapter.accountSnapshot(creds);
-			if (this.#stopped) return;
+			if (this.#stopped || fetch < this.#appliedFetch) return;
+			this.#appliedFetch = fetch;
 			this.#balances = snap.balances;
 			this.#positions = snap.positions;
 			this.#orders = snap.orders;
@@ -370,17 +435,35 @@ export class AccountSession {
 			this.#snapshotAt = snap.fetchedAt;
 			this.#snapshot = 'ready';
 			this.#error = null;
-			// Live only if the stream did not drop while the snapshot was on its way.
-			this.#fresh = CONNECTED.has(this.#status.state) || this.#status.state === 'connecting';
-			if (this.#fresh) this.#asOf = Date.now();
+			// Live only if asked for on the connection that still stands: read before the stream was
+			// subscribed, or across a drop, it may miss what the lost pushes said. Either way it is
+			// right as of now, and the snapshot of the new connection is on its way.
+			this.#fresh = connection !== null && connection === this.#standingConnection();
+			this.#asOf = Date.now();
 			// Started offline: what could not be read then is read now.
 			if (Object.keys(this.#instruments).length === 0) void this.#loadInstruments(adapter);
 			if (this.#clockSkewMs === null) void this.#measureClock(adapter);
 			this.#syncWatches();
 			this.#saveSoon();
 		} catch (e) {
+			// A newer snapshot already answered: this failure says nothing about what is shown.
+			if (fetch < this.#appliedFetch) return;
 			this.#fail(e);
+			this.#retrySoon(connection);
 		}
+	}
+
+	/**
+	 * A snapshot asked for on the standing connection failed (a timeout, a 429): without another,
+	 * the numbers would stay not live, or miss what only a snapshot shows (a closed position a
+	 * push left out), until the next reconnect. Asks again a little later while it stands.
+	 */
+	#retrySoon(connection: number | null): void {
+		if (this.#stopped || this.#retryTimer || connection === null) return;
+		this.#retryTimer = setTimeout(() => {
+			this.#retryTimer = null;
+			if (connection === this.#standingConnection()) void this.refresh();
+		}, SNAPSHOT_RETRY_MS);
 	}
 
 	async #measureClock(adapter: ExchangeAdapter): Promise<void> {
@@ -511,14 +594,24 @@ export class AccountSession {
 		if (this.#snapshot === 'loading' && this.#asOf === 0) this.#snapshot = 'error';
 	}
 
-	/** A drop ends "live": from here the numbers are last-known until a snapshot is re-fetched. */
+	/**
+	 * A drop ends "live": from here the numbers are last-known until a snapshot is re-fetched. Each
+	 * new connection (the first one too, which the stream does not report as a reconnect) asks
+	 * for its own snapshot: only that one can make the numbers live.
+	 */
 	#setStatus(next: ConnectionStatus): void {
 		const wasConnected = CONNECTED.has(this.#status.state);
-		if (wasConnected && !CONNECTED.has(next.state) && this.#fresh) {
+		const connected = CONNECTED.has(next.state);
+		if (!connected && this.#fresh) {
 			this.#fresh = false;
 			this.#asOf = Date.now();
 		}
 		this.#status = next;
+		if (!STARTING.has(next.state)) this.#firstAttemptOver?.();
+		if (connected && !wasConnected) {
+			this.#connection++;
+			if (this.#adapter && !this.#stopped) void this.refresh();
+		}
 	}
 
 	#staleReason(): string {

@@ -79,10 +79,14 @@ export class AccountSessions {
 			);
 			const save = this.#save;
 			if (save) session.remember({ lastKnown: a.lastKnown, save: (state) => save(a.id, state) });
-			void session.start();
 			return session;
 		});
 		this.#list = [...this.#list, ...started];
+		// Connecting waits for the next task: the last-known numbers render first (in this
+		// task's microtasks), not after the adapters load and the first requests are made.
+		setTimeout(() => {
+			for (const session of started) if (!session.stopped) void session.start();
+		}, 0);
 	}
 
 	stopAll(): void {

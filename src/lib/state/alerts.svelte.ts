@@ -6,6 +6,7 @@ import {
 	type EvaluatorState,
 	type FiredAlert
 } from '$lib/alerts/evaluate';
+import { notificationTarget } from '$lib/alerts/notification-target';
 import type { AlertRule } from '$lib/alerts/rules';
 import { untrack } from 'svelte';
 import {
@@ -170,13 +171,19 @@ export class AlertCenter {
 		if (typeof navigator.vibrate === 'function') {
 			navigator.vibrate(text.urgent ? [200, 100, 200] : 80);
 		}
-		if (this.notify) void this.#systemNotification(text, entry.id);
+		if (this.notify) void this.#systemNotification(text, entry);
 	}
 
-	async #systemNotification(text: AlertText, id: number): Promise<void> {
+	async #systemNotification(text: AlertText, entry: AlertEntry): Promise<void> {
 		try {
 			const registration = await navigator.serviceWorker?.getRegistration();
-			const options = { body: text.body, tag: `perch-alert-${id}`, icon: '/icon.svg' };
+			const options = {
+				body: text.body,
+				tag: `perch-alert-${entry.id}`,
+				icon: '/icon.svg',
+				// Where a tap opens Perch (the service worker's notificationclick reads it).
+				data: notificationTarget(entry.alert.kind)
+			};
 			if (registration) await registration.showNotification(text.title, options);
 			else new Notification(text.title, options);
 		} catch (e) {

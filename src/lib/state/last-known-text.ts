@@ -1,8 +1,14 @@
 /** How last-known numbers are described: their time and age, and why closes wait. */
 
+/**
+ * Made once: toLocaleTimeString with options builds a formatter per call, and these texts are
+ * made for every card on every clock tick (and on the first screen after an unlock).
+ */
+const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
 /** "as of 14:02, 3 min ago", in the device's time zone. */
 export function asOfText(at: number, now: number): string {
-	const time = new Date(at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+	const time = clock.format(at);
 	return `as of ${time}, ${ageText(now - at)}`;
 }
 

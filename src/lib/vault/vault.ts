@@ -13,7 +13,7 @@
  */
 import { deleteAccount, getAccount, listAccounts } from '$lib/db/accounts-repo';
 import { clearPerchDB, type PerchDatabase } from '$lib/db/open';
-import { getLastKnown, putLastKnown } from '$lib/db/last-known-repo';
+import { putLastKnown, readSealedAccounts } from '$lib/db/last-known-repo';
 import type { AccountRecord, PasskeyWrap, VaultMeta, VaultMetaV2 } from '$lib/db/schema';
 import {
 	createVaultMeta,
@@ -160,6 +160,8 @@ export interface NewPasskey extends PasskeyRequest {
 	prfOutput: Uint8Array;
 }
 
+type SealedAccounts = Awaited<ReturnType<typeof readSealedAccounts>>;
+
 export class Vault {
 	readonly #db: PerchDatabase;
 	readonly #iterations: number;
@@ -208,6 +210,7 @@ export class Vault {
 	async unlock(passphrase: string): Promise<UnlockResult> {
 		const generation = this.#generation;
 		const meta = await this.#requireMeta();
+		const sealed = meta.version === 2 ? this.#readSealed() : null;
 		const passphraseKey = await keyIfCorrect(passphrase, meta, this.#minIterations);
 		// npm run bench measures from here: what unlock costs beyond the key derivation.
 		performance.mark(KEY_DERIVED_MARK);
@@ -219,7 +222,7 @@ export class Vault {
 				if (error instanceof DecryptionError) throw new DataKeyDamagedError();
 				throw error;
 			}
-			return this.#openWith(generation, dataKey, meta);
+			return this.#openWith(generation, dataKey, meta, sealed!);
 		}
 		const records = await listAccounts(this.#db);
 		const { result, outdated } = await unlockAccounts(passphraseKey, records);
@@ -240,6 +243,7 @@ export class Vault {
 		const generation = this.#generation;
 		const meta = await this.#requireMeta();
 		if (meta.version !== 2 || !meta.passkey) throw new NoPasskeyError();
+		const sealed = this.#readSealed();
 		const wrappingKey = await passkeyWrappingKey(prfOutput as BufferSource, meta.passkey.hkdfSalt);
 		performance.mark(KEY_DERIVED_MARK);
 		let dataKey: CryptoKey;
@@ -249,7 +253,7 @@ export class Vault {
 			if (error instanceof DecryptionError) throw new PasskeyKeyError();
 			throw error;
 		}
-		return this.#openWith(generation, dataKey, meta);
+		return this.#openWith(generation, dataKey, meta, sealed);
 	}
 
 	/** The passkey to ask at unlock, or null when none was added. Works locked. */
@@ -317,15 +321,39 @@ export class Vault {
 		return putLastKnown(this.#db, { accountId, state: sealed });
 	}
 
+	/**
+	 * Starts reading the sealed accounts and last-known states. Called before the key derivation,
+	 * which leaves the page idle for hundreds of milliseconds on a phone: the reads are done by
+	 * the time the key is, instead of after it. A read that fails is reported by #openWith.
+	 */
+	#readSealed(): Promise<SealedAccounts> {
+		const reading = readSealedAccounts(this.#db);
+		// A wrong passphrase ends the unlock before anyone waits for this read.
+		reading.catch(() => undefined);
+		return reading;
+	}
+
 	async #openWith(
 		generation: number,
 		dataKey: CryptoKey,
-		meta: VaultMetaV2
+		meta: VaultMetaV2,
+		sealed: Promise<SealedAccounts>
 	): Promise<UnlockResult> {
-		const { result, outdated } = await unlockAccounts(dataKey, await listAccounts(this.#db));
+		const { accounts: records, lastKnown } = await sealed;
+		// Every record and every state is opened at once: each is a separate WebCrypto call.
+		const [{ result, outdated }, states] = await Promise.all([
+			unlockAccounts(dataKey, records),
+			Promise.all(
+				records.map((r) => {
+					const stored = lastKnown.get(r.id);
+					return stored ? openLastKnown(dataKey, r.id, stored.state) : undefined;
+				})
+			)
+		]);
+		const stateOf = new Map(records.map((r, i) => [r.id, states[i]]));
 		for (const account of result.accounts) {
-			const stored = await getLastKnown(this.#db, account.id);
-			if (stored) account.lastKnown = await openLastKnown(dataKey, account.id, stored.state);
+			const state = stateOf.get(account.id);
+			if (state) account.lastKnown = state;
 		}
 		if (generation !== this.#generation) throw new VaultLockedError();
 		this.#open = { key: dataKey, salt: meta.kdf.salt, layout: 2 };
@@ -564,7 +592,7 @@ export class Vault {
 		return result;
 	}
 
-	/** Deletes everything Perch stored on this device: vault, accounts, closes, settings, snapshots. */
+	/** Deletes everything Perch stored on this device: vault, accounts, last-known state, closes… */
 	async wipe(): Promise<void> {
 		this.lock();
 		await clearPerchDB(this.#db);
@@ -652,26 +680,41 @@ interface OpenedVault {
 	outdated: [AccountRecord, Credentials][];
 }
 
+/** Opens every record at once (each is a few WebCrypto calls); the result keeps their order. */
 async function unlockAccounts(key: CryptoKey, records: AccountRecord[]): Promise<OpenedVault> {
+	const opened = await Promise.all(records.map((record) => unlockOne(key, record)));
 	const result: UnlockResult = { accounts: [], failures: [] };
 	const outdated: [AccountRecord, Credentials][] = [];
-	for (const record of records) {
-		try {
-			const { credentials, outdated: old } = await openStored(key, record);
-			result.accounts.push(await toUnlocked(record, credentials));
-			if (old) outdated.push([record, credentials]);
-		} catch (error) {
-			if (!(error instanceof CorruptAccountError || error instanceof MalformedAccountError)) {
-				throw error;
-			}
-			result.failures.push({
-				accountId: error.accountId,
-				label: error.label,
-				message: error.message
-			});
+	for (const one of opened) {
+		if ('failure' in one) {
+			result.failures.push(one.failure);
+			continue;
 		}
+		result.accounts.push(one.account);
+		if (one.outdated) outdated.push(one.outdated);
 	}
 	return { result, outdated };
+}
+
+async function unlockOne(
+	key: CryptoKey,
+	record: AccountRecord
+): Promise<
+	| { account: UnlockedAccount; outdated: [AccountRecord, Credentials] | null }
+	| { failure: UnlockFailure }
+> {
+	try {
+		const { credentials, outdated: old } = await openStored(key, record);
+		const account = await toUnlocked(record, credentials);
+		return { account, outdated: old ? [record, credentials] : null };
+	} catch (error) {
+		if (!(error instanceof CorruptAccountError || error instanceof MalformedAccountError)) {
+			throw error;
+		}
+		return {
+			failure: { accountId: error.accountId, label: error.label, message: error.message }
+		};
+	}
 }
 
 /** Each account sealed under `key` in the current format, with its preset id filled in. */

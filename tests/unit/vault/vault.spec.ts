@@ -304,7 +304,10 @@ describe('what is stored', () => {
 	it('holds neither the secret, the memo nor the API key in plaintext, in any store or export', async () => {
 		const { db, vault, bitmart } = await withTwoAccounts();
 		await putSetting(db, 'theme', 'dark');
-		await db.put('snapshots', { accountId: bitmart.id, positions: [], balances: [], savedAt: 1 });
+		await db.put('lastKnown', {
+			accountId: bitmart.id,
+			state: { iv: new Uint8Array(12), ciphertext: new ArrayBuffer(16) }
+		});
 		await db.put('closes', {
 			id: 'perch-1',
 			accountId: bitmart.id,
@@ -424,7 +427,7 @@ describe('backup', () => {
 		await vault.wipe();
 		expect(vault.isUnlocked).toBe(false);
 		expect(await vault.isInitialized()).toBe(false);
-		for (const store of ['vault', 'accounts', 'closes', 'settings', 'snapshots'] as const) {
+		for (const store of ['vault', 'accounts', 'closes', 'settings', 'lastKnown'] as const) {
 			expect(await db.count(store)).toBe(0);
 		}
 

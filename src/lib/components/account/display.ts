@@ -1,4 +1,5 @@
 /** Small display helpers the account components share. For eyes only, never for orders. */
+import { formatPrice } from '$lib/format';
 
 /**
  * A signed amount already computed as a number (PnL, funding): "+12.34", "−0.0042".
@@ -7,10 +8,9 @@
 export function formatSignedAmount(value: number | null | undefined, decimals?: number): string {
 	if (value === null || value === undefined || !Number.isFinite(value)) return '—';
 	const places = decimals ?? (Math.abs(value) < 1 ? 4 : 2);
-	const abs = Math.abs(value).toLocaleString('en-US', {
-		minimumFractionDigits: places,
-		maximumFractionDigits: places
-	});
+	// One cached formatter per precision: toLocaleString with options builds a new one per call,
+	// which on a throttled phone cost more than the rest of an unlocked screen's first render.
+	const abs = formatPrice(Math.abs(value), places);
 	if (Number(abs.replace(/,/g, '')) === 0) return abs;
 	// A real minus sign: the hyphen is easy to miss in a dense column of numbers.
 	return `${value < 0 ? '\u2212' : '+'}${abs}`;
