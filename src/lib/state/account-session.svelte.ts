@@ -58,7 +58,7 @@ const SNAPSHOT_RETRY_MS = 5000;
  * At start the snapshot waits for the private stream's first connection (a snapshot read before
  * it cannot be live), but no longer than this: a stream slow to connect must not leave an account
  * blank. Longer than the venues' 2 s rate windows, so the live snapshot after it never competes
- * with it for the tightest budget (BitMart's position mode: 2 per 2 s).
+ * with it for the tightest budget (one venue's position-mode read: 2 per 2 s).
  */
 const FIRST_CONNECT_WAIT_MS = 3000;
 
