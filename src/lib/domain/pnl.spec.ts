@@ -123,6 +123,10 @@ describe('roe', () => {
 		expect(roe(0, '50')).toBe(0);
 	});
 
+	it('has no value for a position without a margin of its own', () => {
+		expect(roe(25, '')).toBeNull();
+	});
+
 	it('is null without margin', () => {
 		expect(roe(10, '0')).toBeNull();
 		expect(roe(10, 0)).toBeNull();

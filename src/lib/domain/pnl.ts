@@ -64,6 +64,8 @@ export function unrealizedPnl({
  * margin of zero or below would only show as infinity or a sign flip).
  */
 export function roe(upnl: number | string, margin: number | string): number | null {
+	// No margin of its own (a venue's cross position): no return on it either.
+	if (margin === '') return null;
 	const m = toScaled(margin);
 	if (compareScaled(m, ZERO) <= 0) return null;
 	return toNumber(toScaled(upnl)) / toNumber(m);

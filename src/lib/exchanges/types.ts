@@ -202,6 +202,7 @@ export interface Position {
 	/** Mark from the position feed, if the venue sends one (the live mark comes from the ticker). */
 	markPrice?: string;
 	liquidationPrice: string;
+	/** The position's own margin; '' when the venue reports none for it (a cross position). */
 	margin: string;
 	leverage: string;
 	marginMode: MarginMode;

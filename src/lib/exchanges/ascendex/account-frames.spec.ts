@@ -85,6 +85,18 @@ describe('AscendEX account frames: sn ordering', () => {
 		expect(sizes(frames, update(31, '3'))).toEqual(['long:3']);
 	});
 
+	it('shows no margin for a cross position (none on the wire), and iw for an isolated one', () => {
+		const frames = new AccountFrames('a1');
+		const cross = frames.snapshot(snapshot(1), noOrders).positions[0];
+		expect(cross.marginMode).toBe('cross');
+		expect(cross.margin).toBe('');
+		const isolatedSnap = snapshot(2);
+		Object.assign(isolatedSnap.pos[0], { mt: 'isolated', iw: '41.25' });
+		const isolated = frames.snapshot(isolatedSnap, noOrders).positions[0];
+		expect(isolated.marginMode).toBe('isolated');
+		expect(isolated.margin).toBe('41.25');
+	});
+
 	it('reports a flat position as closed on both sides (a net position names no side)', () => {
 		const frames = new AccountFrames('a1');
 		expect(sizes(frames, update(1, '0'))).toEqual(['long:0', 'short:0']);

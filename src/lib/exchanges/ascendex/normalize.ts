@@ -175,7 +175,8 @@ export function normalizePositions(
 			entryPrice: optDecimal(p, 'aop') ?? '0',
 			// Not on the wire: the notes give the formula, the app shows none rather than a guess.
 			liquidationPrice: '',
-			margin: isolated ? (optDecimal(p, 'iw') ?? '0') : '0',
+			// A cross position has no margin of its own on the wire: none shown, not a false 0.
+			margin: isolated ? (optDecimal(p, 'iw') ?? '') : '',
 			leverage: optDecimal(p, 'lev') ?? '',
 			marginMode: isolated ? 'isolated' : 'cross',
 			positionMode: 'one-way',
