@@ -64,7 +64,7 @@ const logged = (apiKey: string, path: string) =>
 
 describe('AscendEX ledger sync against the simulator', () => {
 	it('stores funding pages and the 7-day balance history once; totals equal the served ones', async () => {
-		const { handle, creds, adapter } = await account('ascledger1aaaaaaaaaaaaaaaaaaaaaa', 40, 40);
+		const { handle, creds, adapter } = await account('ascledger1aaaaaaaaaaaaaaaaaaaaaa', 40, 70);
 		const db = await openPerchDB('asc-ledger', new IDBFactory());
 		const sync = new LedgerSync({ db: async () => db });
 		await sync.sync([{ accountId: creds.accountId, adapter, creds }], 90 * DAY);
