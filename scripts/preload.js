@@ -1,8 +1,14 @@
-// Adds <link rel="modulepreload"> for the market screen's code to the built index.html. Without
-// them the browser finds that code one round trip at a time: the start script, then the route
-// node, then the Demo adapter. Link tags are not scripts, so the page's CSP hash is unchanged.
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+// Adds <link rel="modulepreload"> for each screen's code to the built pages. Without them the
+// browser finds that code one round trip at a time: the start script, then the route node, then
+// (on the market screen) the Demo adapter. Link tags are not scripts, so the page's CSP hash is
+// unchanged.
+//
+// index.html is the market screen (`/`) and, for the service worker, the fallback of every
+// route. A deep link to another screen (`/accounts`) gets its own copy of the same page,
+// `accounts.html`, preloading that screen's code instead of the market's: static hosts serve
+// `/accounts` from `accounts.html` (scripts/serve.js does the same).
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 const GENERATED_NODES = '.svelte-kit/generated/client-optimized/nodes';
 const CLIENT_MANIFEST = '.svelte-kit/output/client/.vite/manifest.json';
@@ -11,22 +17,32 @@ const ALSO = ['src/lib/exchanges/demo/adapter.ts'];
 
 /** @typedef {{ file: string, imports?: string[], css?: string[] }} Chunk */
 
-/** The manifest key of the route node that renders src/routes/+page.svelte (`/`). */
-function rootPageNode() {
-	for (const name of readdirSync(GENERATED_NODES)) {
-		const text = readFileSync(join(GENERATED_NODES, name), 'utf8');
-		if (/src\/routes\/\+page\.svelte["']/.test(text)) return `${GENERATED_NODES}/${name}`;
+/**
+ * The route node of every page: its manifest key by the route's path (`''` for `/`).
+ * @param {string} [nodesDir]
+ * @returns {Map<string, string>}
+ */
+export function pageNodes(nodesDir = GENERATED_NODES) {
+	/** @type {Map<string, string>} */
+	const nodes = new Map();
+	for (const name of readdirSync(nodesDir).sort()) {
+		const text = readFileSync(join(nodesDir, name), 'utf8');
+		const page = /src\/routes\/((?:[\w-]+\/)*)\+page\.svelte["']/.exec(text);
+		if (page) nodes.set(page[1].replace(/\/$/, ''), `${nodesDir}/${name}`);
 	}
-	throw new Error('no route node renders src/routes/+page.svelte');
+	if (!nodes.has('')) throw new Error('no route node renders src/routes/+page.svelte');
+	return nodes;
 }
 
 /**
- * @param {string} dir the build output
- * @param {string} [manifestPath]
+ * The preload links for some manifest entries and everything they import, minus files the page
+ * already names.
+ * @param {Record<string, Chunk>} manifest
+ * @param {string[]} keys
+ * @param {string} html
+ * @returns {string[]}
  */
-export function injectPreloads(dir, manifestPath = CLIENT_MANIFEST) {
-	/** @type {Record<string, Chunk>} */
-	const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+export function preloadLinks(manifest, keys, html) {
 	/** @type {Set<string>} */
 	const js = new Set();
 	/** @type {Set<string>} */
@@ -40,15 +56,43 @@ export function injectPreloads(dir, manifestPath = CLIENT_MANIFEST) {
 		for (const c of chunk.css ?? []) css.add(c);
 		for (const i of chunk.imports ?? []) visit(i);
 	};
-	for (const key of [rootPageNode(), ...ALSO]) visit(key);
-
-	const indexPath = join(dir, 'index.html');
-	const html = readFileSync(indexPath, 'utf8');
-	const links = [
+	for (const key of keys) visit(key);
+	return [
 		...[...js].sort().map((f) => `<link href="/${f}" rel="modulepreload">`),
 		...[...css].sort().map((f) => `<link href="/${f}" rel="preload" as="style">`)
 	].filter((link) => !html.includes(link.match(/href="([^"]+)"/)?.[1] ?? '\0'));
-	if (links.length === 0) return;
-	const next = html.replace('</head>', `\t${links.join('\n\t\t')}\n\t</head>`);
-	writeFileSync(indexPath, next);
+}
+
+/**
+ * @param {string} html
+ * @param {string[]} links
+ */
+function withLinks(html, links) {
+	return links.length ? html.replace('</head>', `\t${links.join('\n\t\t')}\n\t</head>`) : html;
+}
+
+/**
+ * Writes the market screen's preloads into index.html, and `<route>.html` for every other page.
+ * Run once per build, on the page adapter-static wrote.
+ * @param {string} dir the build output
+ * @param {{ manifestPath?: string, nodesDir?: string }} [paths]
+ * @returns {string[]} the route pages written, relative to `dir`
+ */
+export function injectPreloads(dir, { manifestPath = CLIENT_MANIFEST, nodesDir } = {}) {
+	/** @type {Record<string, Chunk>} */
+	const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+	const indexPath = join(dir, 'index.html');
+	const html = readFileSync(indexPath, 'utf8');
+	/** @type {string[]} */
+	const written = [];
+	for (const [route, node] of pageNodes(nodesDir)) {
+		if (route === '') continue;
+		const file = `${route}.html`;
+		mkdirSync(dirname(join(dir, file)), { recursive: true });
+		writeFileSync(join(dir, file), withLinks(html, preloadLinks(manifest, [node], html)));
+		written.push(file);
+	}
+	const root = /** @type {string} */ (pageNodes(nodesDir).get(''));
+	writeFileSync(indexPath, withLinks(html, preloadLinks(manifest, [root, ...ALSO], html)));
+	return written;
 }

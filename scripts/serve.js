@@ -1,5 +1,6 @@
-// Serves the static build (SPA fallback to index.html) on loopback and prints the URL, with the
-// same security headers (CSP with frame-ancestors, X-Frame-Options) as build/_headers.
+// Serves the static build on loopback and prints the URL: a screen's own page (`/accounts` →
+// accounts.html), else the SPA fallback index.html, with the same security headers (CSP with
+// frame-ancestors, X-Frame-Options) as build/_headers.
 // This is a convenience for `npm start`; Perch itself is static files that any web server can host.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
@@ -64,7 +65,9 @@ async function fileFor(base, pathname) {
 			if ((await stat(index).catch(() => null))?.isFile()) return index;
 		}
 	} catch {
-		// fall through to the SPA fallback
+		// A screen's own page (`/accounts` → accounts.html), as static hosts serve it.
+		const page = `${candidate}.html`;
+		if ((await stat(page).catch(() => null))?.isFile()) return page;
 	}
 	return null;
 }
