@@ -4,6 +4,7 @@
  * credentials their keys come with, their endpoint presets, position modes and size units, and
  * builds adapters with createAdapter.
  */
+import { demoWorker } from './demo/worker';
 import { ASCENDEX_VENUE } from './ascendex/venue';
 import { BITGET_VENUE } from './bitget/venue';
 import { BITMART_VENUE } from './bitmart/venue';
@@ -224,6 +225,7 @@ export async function demoChoice(venue: VenueId): Promise<DemoChoice> {
  */
 export function warmUp(choice: ConnectionChoice): void {
 	if (choice.venue !== 'demo') return;
+	demoWorker();
 	import('./demo/adapter').then((m) => m.createDemoAdapter()).catch(() => undefined);
 }
 

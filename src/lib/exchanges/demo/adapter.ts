@@ -2,7 +2,7 @@ import { createBitmartAdapter } from '../bitmart/adapter';
 import type { Endpoints, ExchangeAdapter } from '../types';
 import { DEMO_ENDPOINTS } from '../../../sim/browser/endpoints';
 import { createPortTransport } from '../../../sim/browser/port-transport';
-import demoWorkerUrl from '../../../sim/browser/demo-worker?worker&url';
+import { DEMO_WORKER_URL, demoWorker } from './worker';
 
 /**
  * The Demo venue: BitMart's protocol spoken to the simulator core, which runs in a Web Worker so
@@ -27,11 +27,11 @@ let shared: Promise<ExchangeAdapter> | null = null;
 
 export function createDemoAdapter(): Promise<ExchangeAdapter> {
 	shared ??= (async () => {
-		const worker = new Worker(demoWorkerUrl, { type: 'module', name: 'perch-demo-sim' });
+		const worker = demoWorker();
 		// Once the worker runs, its script is in the HTTP cache: caching it then costs no download.
 		worker.addEventListener(
 			'message',
-			() => keepForOffline(new URL(demoWorkerUrl, location.href).href),
+			() => keepForOffline(new URL(DEMO_WORKER_URL, location.href).href),
 			{
 				once: true
 			}
