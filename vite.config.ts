@@ -3,6 +3,7 @@ import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig, type Plugin } from 'vite';
 import { writeHeadersFile } from './scripts/headers.js';
 import { injectPreloads } from './scripts/preload.js';
+import { chunkGroupsPlugin } from './scripts/chunk-groups.js';
 import { CONNECT_SRC_SETTING, parseExtraSources } from './src/lib/exchanges/hosts.js';
 
 /**
@@ -99,7 +100,8 @@ export default defineConfig({
 				]
 			}
 		}),
-		securityHeadersFile()
+		securityHeadersFile(),
+		chunkGroupsPlugin()
 	],
 	define: {
 		// The extra connect-src hosts, for the endpoint checks (svelte.config.js puts them in the CSP).

@@ -9,13 +9,14 @@
 // `/accounts` from `accounts.html` (scripts/serve.js does the same).
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { DEMO_CHUNK } from './chunk-groups.js';
 
 const GENERATED_NODES = '.svelte-kit/generated/client-optimized/nodes';
 const CLIENT_MANIFEST = '.svelte-kit/output/client/.vite/manifest.json';
-/** Besides the `/` route: the Demo venue, which a first visit opens. */
-const ALSO = ['src/lib/exchanges/demo/adapter.ts'];
+/** Besides the `/` route: the Demo venue, which a first visit opens (its module, or its chunk). */
+const DEMO_MODULE = 'src/lib/exchanges/demo/adapter.ts';
 
-/** @typedef {{ file: string, imports?: string[], css?: string[] }} Chunk */
+/** @typedef {{ file: string, name?: string, imports?: string[], css?: string[] }} Chunk */
 
 /**
  * The route node of every page: its manifest key by the route's path (`''` for `/`).
@@ -32,6 +33,19 @@ export function pageNodes(nodesDir = GENERATED_NODES) {
 	}
 	if (!nodes.has('')) throw new Error('no route node renders src/routes/+page.svelte');
 	return nodes;
+}
+
+/**
+ * The root error page's node: SvelteKit asks for it at start-up beside the layout, on every route.
+ * @param {string} [nodesDir]
+ * @returns {string[]} its manifest key, if the build has one
+ */
+export function startupNodes(nodesDir = GENERATED_NODES) {
+	return readdirSync(nodesDir)
+		.sort()
+		.filter((name) => /error\.svelte["']/.test(readFileSync(join(nodesDir, name), 'utf8')))
+		.slice(0, 1)
+		.map((name) => `${nodesDir}/${name}`);
 }
 
 /**
@@ -83,16 +97,28 @@ export function injectPreloads(dir, { manifestPath = CLIENT_MANIFEST, nodesDir }
 	const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
 	const indexPath = join(dir, 'index.html');
 	const html = readFileSync(indexPath, 'utf8');
+	const startup = startupNodes(nodesDir).filter((key) => key in manifest);
 	/** @type {string[]} */
 	const written = [];
 	for (const [route, node] of pageNodes(nodesDir)) {
 		if (route === '') continue;
 		const file = `${route}.html`;
 		mkdirSync(dirname(join(dir, file)), { recursive: true });
-		writeFileSync(join(dir, file), withLinks(html, preloadLinks(manifest, [node], html)));
+		writeFileSync(
+			join(dir, file),
+			withLinks(html, preloadLinks(manifest, [...startup, node], html))
+		);
 		written.push(file);
 	}
 	const root = /** @type {string} */ (pageNodes(nodesDir).get(''));
-	writeFileSync(indexPath, withLinks(html, preloadLinks(manifest, [root, ...ALSO], html)));
+	// The Demo adapter is its own entry, or (scripts/chunk-groups.js) part of a named chunk.
+	const also = Object.keys(manifest).filter(
+		(key) => key === DEMO_MODULE || (key.startsWith('_') && manifest[key].name === DEMO_CHUNK)
+	);
+	if (also.length === 0) throw new Error('no chunk holds the Demo adapter');
+	writeFileSync(
+		indexPath,
+		withLinks(html, preloadLinks(manifest, [...startup, root, ...also], html))
+	);
 	return written;
 }

@@ -27,7 +27,8 @@ const nodes = pageNodes();
 const fileOf = (key: string | undefined) => `/${manifest[key ?? '']?.file}`;
 const MARKET_NODE = fileOf(nodes.get(''));
 const ACCOUNTS_NODE = fileOf(nodes.get('accounts'));
-const DEMO_ADAPTER = fileOf('src/lib/exchanges/demo/adapter.ts');
+const WORKBOX = fileOf(Object.keys(manifest).find((k) => k.includes('workbox-window')));
+const BOOK_ROW = 'tr[data-side][data-price]:not([data-price=""])';
 
 describe('route pages', () => {
 	it('/accounts preloads the accounts screen and downloads neither the market route nor the Demo', async () => {
@@ -49,27 +50,53 @@ describe('route pages', () => {
 		await page.waitForTimeout(1500);
 		expect(asked).toContain(ACCOUNTS_NODE);
 		expect(asked).not.toContain(MARKET_NODE);
-		expect(asked).not.toContain(DEMO_ADAPTER);
+		expect(asked.filter((p) => p.includes('/workers/'))).toEqual([]);
 
 		// Moving to the market screen from there loads its code then, and the book streams.
 		await page.getByRole('link', { name: 'Market' }).click();
-		await page
-			.locator('tr[data-side][data-price]:not([data-price=""])')
-			.first()
-			.waitFor({ timeout: 20_000 });
+		await page.locator(BOOK_ROW).first().waitFor({ timeout: 20_000 });
 		await waitFor(() => asked.includes(MARKET_NODE), 5_000, 'the market route node');
 		expect(offLoopback).toEqual([]);
 		expect(consoleErrors).toEqual([]);
 		await page.context().close();
 	});
 
-	it('/ still preloads the market route and the Demo adapter', async () => {
-		const { page, consoleErrors } = await newGuardedPage(harness.browser);
+	it('/ names every script it needs for the first book row up front: none is found late', async () => {
+		const { page, consoleErrors } = await newGuardedPage(harness.browser, {
+			width: 390,
+			height: 844
+		});
+		await page.addInitScript(`
+			const observer = new MutationObserver(() => {
+				if (window.__firstRow === undefined && document.querySelector('${BOOK_ROW}')) {
+					window.__firstRow = performance.now();
+					observer.disconnect();
+				}
+			});
+			observer.observe(document, { childList: true, subtree: true, attributes: true });
+		`);
 		const response = await page.goto(harness.appUrl);
 		const html = (await response?.text()) ?? '';
 		expect(html).toContain(`<link href="${MARKET_NODE}" rel="modulepreload">`);
-		expect(html).toContain(`<link href="${DEMO_ADAPTER}" rel="modulepreload">`);
 		expect(html).not.toContain(ACCOUNTS_NODE);
+		await page.locator(BOOK_ROW).first().waitFor({ timeout: 20_000 });
+		const firstRow = await page.evaluate(() => (window as { __firstRow?: number }).__firstRow);
+		const before = await page.evaluate(
+			(at) =>
+				performance
+					.getEntriesByType('resource')
+					.filter((e) => e.startTime <= (at ?? 0))
+					.map((e) => new URL(e.name).pathname),
+			firstRow
+		);
+		// The update check may start once the book is live, just before the row is drawn.
+		const later = [fileOf('../../@vite-plugin-pwa/virtual:pwa-register'), WORKBOX];
+		const scripts = before.filter((p) => p.endsWith('.js') && !later.includes(p));
+		// The Demo's worker script is started by the page, not linked from it.
+		const pageScripts = scripts.filter((p) => !p.includes('/workers/'));
+		expect(pageScripts.length).toBeGreaterThan(3);
+		expect(pageScripts.filter((p) => !html.includes(`"${p}"`))).toEqual([]);
+		expect(scripts.some((p) => p.includes('/workers/demo-worker'))).toBe(true);
 		expect(consoleErrors).toEqual([]);
 		await page.context().close();
 	});
