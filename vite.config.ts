@@ -95,6 +95,7 @@ export default defineConfig({
 						urlPattern: ({ url, sameOrigin }) =>
 							sameOrigin && url.pathname.startsWith('/_app/immutable/workers/'),
 						handler: 'CacheFirst',
+						// DEMO_CACHE (src/sim/browser/demo-cache.ts)
 						options: { cacheName: 'perch-demo' }
 					}
 				]
