@@ -25,13 +25,31 @@ export async function putAccount(db: PerchDatabase, account: AccountRecord): Pro
 	await db.put('accounts', account);
 }
 
-/** Removes the account and its cached state; its close records stay as the audit trail. */
+/**
+ * Removes the account, its cached state and its stored history (ledger rows, fills, sync cursors,
+ * equity samples), all or nothing; its close records stay as the audit trail. Left behind, the
+ * history would still count in totals and the market screen's own funding, under no account.
+ */
 export function deleteAccount(db: PerchDatabase, id: string): Promise<boolean> {
-	const stores = ['accounts', 'lastKnown'] as const;
+	const stores = [
+		'accounts',
+		'lastKnown',
+		'ledger',
+		'fills',
+		'ledgerCursors',
+		'equitySamples'
+	] as const;
 	return atomically(db.transaction([...stores], 'readwrite'), async (tx) => {
 		const existed = (await tx.objectStore('accounts').getKey(id)) !== undefined;
-		await tx.objectStore('accounts').delete(id);
-		await tx.objectStore('lastKnown').delete(id);
+		const mine = IDBKeyRange.bound([id], [id, []]);
+		await Promise.all([
+			tx.objectStore('accounts').delete(id),
+			tx.objectStore('lastKnown').delete(id),
+			tx.objectStore('ledger').delete(mine),
+			tx.objectStore('fills').delete(mine),
+			tx.objectStore('ledgerCursors').delete(mine),
+			tx.objectStore('equitySamples').delete(mine)
+		]);
 		return existed;
 	});
 }

@@ -3,8 +3,8 @@
  * lazily loaded chunk imports this (and through it IndexedDB), after the first book is painted.
  *
  * No unlock is needed: ledger rows are stored as the venue sent them, not sealed by the vault,
- * and /history lists them without unlocking too. Rows of every stored account count, since
- * removing an account clears its rows.
+ * and /history lists them without unlocking too. Rows of every stored account count: removing an
+ * account deletes its rows (db/accounts-repo.ts).
  */
 import { openPerchDB, type PerchDatabase } from '$lib/db/open';
 import { fundingForSymbol } from '$lib/db/own-funding-repo';
