@@ -142,7 +142,7 @@ async function busyPct(browser: Browser, c: Contender): Promise<{ task: number; 
 	const { page, offLoopback, close } = await guardedPage(browser, { width: 390, height: 844 });
 	try {
 		await page.goto(c.url);
-		await page.locator(BOOK_ROW).first().waitFor({ timeout: 30_000 });
+		await page.locator(BOOK_ROW).first().waitFor({ state: 'attached', timeout: 30_000 });
 		const cdp = await page.context().newCDPSession(page);
 		await cdp.send('Performance.enable');
 		const metric = async () => {

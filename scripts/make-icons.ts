@@ -35,7 +35,10 @@ for (const [name, viewport] of [
 ] as const) {
 	const { page } = await newGuardedPage(harness.browser, viewport);
 	await page.goto(harness.appUrl);
-	await page.locator('tr[data-side][data-price]:not([data-price=""])').first().waitFor();
+	await page
+		.locator('tr[data-side][data-price]:not([data-price=""])')
+		.first()
+		.waitFor({ state: 'attached' });
 	await page.waitForTimeout(3000);
 	await page.screenshot({ path: `static/screenshot-${name}.png` });
 	await page.context().close();

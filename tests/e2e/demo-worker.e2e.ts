@@ -22,7 +22,7 @@ describe('Demo simulator', () => {
 		});
 		await page.goto(harness.appUrl);
 		const row = page.locator('tr[data-side][data-price]:not([data-price=""])');
-		await row.first().waitFor({ timeout: 20_000 });
+		await row.first().waitFor({ state: 'attached', timeout: 20_000 });
 		await waitFor(
 			() => page.workers().some((w) => w.url().includes('/_app/immutable/workers/')),
 			10_000,

@@ -100,7 +100,7 @@ export type LadderRows = [price: string, size: string][];
  * Bids come best first; asks come as drawn (highest first).
  */
 export async function readLadder(page: Page): Promise<{ bids: LadderRows; asks: LadderRows }> {
-	return page.getByRole('table', { name: 'Order book' }).evaluate((table) => {
+	return page.getByRole('table', { name: 'Order book', includeHidden: true }).evaluate((table) => {
 		const side = (s: string) =>
 			[...table.querySelectorAll(`tr[data-side="${s}"]`)].map(
 				(r) =>

@@ -44,6 +44,51 @@ const COUNT_FILLS = `
 	};
 `;
 
+/**
+ * Reads the ladder's table and canvas in one go (they are updated in the same flush) and checks
+ * the picture against the table: each level's size bar starts where its size over the largest
+ * shown says, in its side's hue, and its price is painted in the price column. Bars that end
+ * under the size text or too near the middle are skipped. Returns the rows checked and the misses.
+ */
+const CHECK_PICTURE = `(() => {
+	const canvas = document.querySelector('.ladder canvas');
+	const rows = [...canvas.querySelectorAll('tbody > tr')];
+	const slots = (rows.length - 1) / 2;
+	const k = canvas.width / canvas.clientWidth;
+	const w = canvas.clientWidth;
+	const img = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+	const px = (x, y) => {
+		const i = (Math.round(y * k) * canvas.width + Math.round(x * k)) * 4;
+		return [img.data[i], img.data[i + 1], img.data[i + 2], img.data[i + 3]];
+	};
+	const sizes = rows.filter((r) => r.dataset.price).map((r) => Number(r.dataset.size));
+	const max = Math.max(...sizes);
+	let checked = 0;
+	const misses = [];
+	rows.forEach((r, i) => {
+		if (!r.dataset.price) return;
+		const top = i < slots ? 20 + 20 * i : 20 + 20 * slots + 28 + 20 * (i - slots - 1);
+		const hueOk = ([red, green]) => (r.dataset.side === 'bid' ? green > red : red > green);
+		let price = false;
+		for (let x = 6; x < 60 && !price; x++)
+			for (let y = top + 5; y < top + 15 && !price; y++) {
+				const p = px(x, y);
+				price = p[3] > 100 && hueOk(p);
+			}
+		if (!price) misses.push(r.dataset.price + ': no price painted');
+		const f = Number(r.dataset.size) / max;
+		if (f < 0.35 || f > 0.95) return;
+		const edge = w - (w / 2) * f;
+		const inside = px(edge + 2, top + 2);
+		const outside = px(edge - 3, top + 2);
+		if (!(inside[3] > 0 && hueOk(inside) && outside[3] === 0)) {
+			misses.push(r.dataset.price + ': bar edge not at ' + edge.toFixed(1));
+		}
+		checked++;
+	});
+	return { checked, misses };
+})()`;
+
 describe('market screen rendering', () => {
 	it('updates the streaming ladder in place: no row is inserted or removed', async () => {
 		const { page, consoleErrors } = await newGuardedPage(harness.browser, {
@@ -51,8 +96,8 @@ describe('market screen rendering', () => {
 			height: 844
 		});
 		await page.goto(harness.appUrl);
-		await page.locator(BOOK_ROW).nth(10).waitFor({ timeout: 20_000 });
-		const table = page.getByRole('table', { name: 'Order book' });
+		await page.locator(BOOK_ROW).nth(10).waitFor({ state: 'attached', timeout: 20_000 });
+		const table = page.getByRole('table', { name: 'Order book', includeHidden: true });
 		await table.evaluate((t) => {
 			const w = window as unknown as { __rowChanges: number };
 			w.__rowChanges = 0;
@@ -73,6 +118,24 @@ describe('market screen rendering', () => {
 		expect(
 			await page.evaluate(() => (window as unknown as { __rowChanges: number }).__rowChanges)
 		).toBe(0);
+		expect(consoleErrors).toEqual([]);
+		await page.context().close();
+	});
+
+	it('paints the table’s levels on its canvas, and repaints them as the book moves', async () => {
+		const { page, consoleErrors } = await newGuardedPage(harness.browser, {
+			width: 390,
+			height: 844
+		});
+		await page.goto(harness.appUrl);
+		await page.locator(BOOK_ROW).nth(10).waitFor({ state: 'attached', timeout: 20_000 });
+		const first = (await page.evaluate(CHECK_PICTURE)) as { checked: number; misses: string[] };
+		expect(first.misses).toEqual([]);
+		expect(first.checked).toBeGreaterThan(2);
+		await bookMoves(page, 4);
+		const later = (await page.evaluate(CHECK_PICTURE)) as { checked: number; misses: string[] };
+		expect(later.misses).toEqual([]);
+		expect(later.checked).toBeGreaterThan(2);
 		expect(consoleErrors).toEqual([]);
 		await page.context().close();
 	});

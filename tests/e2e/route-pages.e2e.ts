@@ -51,7 +51,9 @@ describe('route pages', () => {
 		expect(html).toContain(`<link href="${ACCOUNTS_NODE}" rel="modulepreload">`);
 		expect(html).not.toContain(MARKET_NODE);
 
-		await page.getByRole('button', { name: 'Create vault' }).waitFor({ timeout: 20_000 });
+		await page
+			.getByRole('button', { name: 'Create vault' })
+			.waitFor({ state: 'attached', timeout: 20_000 });
 		await page.waitForTimeout(1500);
 		expect(asked).toContain(ACCOUNTS_NODE);
 		expect(asked).not.toContain(MARKET_NODE);
@@ -59,7 +61,7 @@ describe('route pages', () => {
 
 		// Moving to the market screen from there loads its code then, and the book streams.
 		await page.getByRole('link', { name: 'Market' }).click();
-		await page.locator(BOOK_ROW).first().waitFor({ timeout: 20_000 });
+		await page.locator(BOOK_ROW).first().waitFor({ state: 'attached', timeout: 20_000 });
 		await waitFor(() => asked.includes(MARKET_NODE), 5_000, 'the market route node');
 		expect(offLoopback).toEqual([]);
 		expect(consoleErrors).toEqual([]);
@@ -84,7 +86,7 @@ describe('route pages', () => {
 		const html = (await response?.text()) ?? '';
 		expect(html).toContain(`<link href="${MARKET_NODE}" rel="modulepreload">`);
 		expect(html).not.toContain(ACCOUNTS_NODE);
-		await page.locator(BOOK_ROW).first().waitFor({ timeout: 20_000 });
+		await page.locator(BOOK_ROW).first().waitFor({ state: 'attached', timeout: 20_000 });
 		const firstRow = await page.evaluate(() => (window as { __firstRow?: number }).__firstRow);
 		const before = await page.evaluate(
 			(at) =>

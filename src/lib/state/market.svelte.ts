@@ -32,8 +32,6 @@ export interface LadderLevel {
 export interface Ladder {
 	bids: LadderLevel[];
 	asks: LadderLevel[];
-	/** Largest size shown, for the depth bars. */
-	maxSize: number;
 }
 
 export type Loadable<T> =
@@ -87,7 +85,7 @@ export class MarketSession {
 	#fundingAt = $state.raw(0);
 	#fundingHistory = $state.raw<Loadable<FundingRatePoint[]>>({ status: 'idle' });
 	#trades = $state.raw<ShownTrade[]>([]);
-	#ladder = $state.raw<Ladder>({ bids: [], asks: [], maxSize: 0 });
+	#ladder = $state.raw<Ladder>({ bids: [], asks: [] });
 	#bookState = $state.raw<BookState>('empty');
 	#bookVersion = $state.raw(0);
 	#bookAt = $state.raw(0);
@@ -363,10 +361,7 @@ export class MarketSession {
 		const bids = reuseLevels(old.bids, this.#book.levels('bid', LADDER_ROWS));
 		const asks = reuseLevels(old.asks, this.#book.levels('ask', LADDER_ROWS));
 		if (bids !== old.bids || asks !== old.asks) {
-			let maxSize = 0;
-			for (const l of bids) maxSize = Math.max(maxSize, Number(l.size));
-			for (const l of asks) maxSize = Math.max(maxSize, Number(l.size));
-			this.#ladder = { bids: bids as LadderLevel[], asks: asks as LadderLevel[], maxSize };
+			this.#ladder = { bids: bids as LadderLevel[], asks: asks as LadderLevel[] };
 		}
 		this.#bookState = this.#sequencer?.state ?? 'empty';
 		this.#bookVersion = this.#sequencer?.version ?? 0;
