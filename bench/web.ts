@@ -138,7 +138,10 @@ async function guardedPage(
  *   before the throttled one. Not inflated by a busy machine, so it compares runs taken under
  *   different load. (Under 4× throttling Chromium's ThreadTime counts the throttle itself.)
  */
-async function busyPct(browser: Browser, c: Contender): Promise<{ task: number; cpu1x: number }> {
+async function busyPct(
+	browser: Browser,
+	c: Contender
+): Promise<{ task: number; cpu1x: number; books4x: number; books1x: number }> {
 	const { page, offLoopback, close } = await guardedPage(browser, { width: 390, height: 844 });
 	try {
 		await page.goto(c.url);
@@ -150,20 +153,32 @@ async function busyPct(browser: Browser, c: Contender): Promise<{ task: number; 
 			const get = (n: string) => metrics.find((m) => m.name === n)?.value ?? 0;
 			return { task: get('TaskDuration'), cpu: get('ThreadTime'), at: get('Timestamp') };
 		};
+		// How often the ladder is redrawn: each publication changes the book version's text.
+		await page.evaluate(`(() => {
+			window.__books = 0;
+			const version = document.querySelector('[data-testid="book-version"]');
+			new MutationObserver(() => window.__books++).observe(version, {
+				childList: true, subtree: true, characterData: true
+			});
+		})()`);
+		const books = () => page.evaluate('window.__books') as Promise<number>;
 		// Let the page settle (first chart draws, lazy chunks) before each window opens.
 		await page.waitForTimeout(2000);
-		const c0 = await metric();
+		const c0 = { ...(await metric()), books: await books() };
 		await page.waitForTimeout(BUSY_WINDOW_MS);
-		const c1 = await metric();
+		const c1 = { ...(await metric()), books: await books() };
 		await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
-		await page.waitForTimeout(2000);
-		const a = await metric();
+		// Longer: the screen's beat follows what its redraws cost, and settles in a few seconds.
+		await page.waitForTimeout(8000);
+		const a = { ...(await metric()), books: await books() };
 		await page.waitForTimeout(BUSY_WINDOW_MS);
-		const b = await metric();
+		const b = { ...(await metric()), books: await books() };
 		if (offLoopback.length) throw new Error(`off loopback: ${offLoopback.join(' ')}`);
 		return {
 			task: ((b.task - a.task) / (b.at - a.at)) * 100,
-			cpu1x: ((c1.cpu - c0.cpu) / (c1.at - c0.at)) * 100
+			cpu1x: ((c1.cpu - c0.cpu) / (c1.at - c0.at)) * 100,
+			books4x: (b.books - a.books) / (b.at - a.at),
+			books1x: (c1.books - c0.books) / (c1.at - c0.at)
 		};
 	} finally {
 		await close();
@@ -285,6 +300,8 @@ export async function runWebBench(): Promise<void> {
 	const results = contenders.map(() => ({
 		busy: [] as number[],
 		cpu: [] as number[],
+		books4x: [] as number[],
+		books1x: [] as number[],
 		firstRow: [] as number[],
 		jsRoot: [] as number[],
 		jsAccounts: [] as number[]
@@ -301,6 +318,8 @@ export async function runWebBench(): Promise<void> {
 				const busy = await busyPct(browser, c);
 				results[i].busy.push(busy.task);
 				results[i].cpu.push(busy.cpu1x);
+				results[i].books4x.push(busy.books4x);
+				results[i].books1x.push(busy.books1x);
 			}
 		}
 	} finally {
@@ -315,6 +334,13 @@ export async function runWebBench(): Promise<void> {
 	console.log(row('main thread busy, market, 4× CPU', '%', BUDGET.busyPct, base.busy, cur.busy));
 	console.log(
 		`${'  main thread CPU time, market, 1× CPU'.padEnd(38)} ${`${median(base.cpu).toFixed(1)} %`.padStart(10)} ${`${median(cur.cpu).toFixed(1)} %`.padStart(10)}   (no budget: a load-proof comparison; load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores)`
+	);
+	const rate = (xs: number[]) => `${median(xs).toFixed(1)} /s`.padStart(10);
+	console.log(
+		`${'  ladder redraws, 4× CPU'.padEnd(38)} ${rate(base.books4x)} ${rate(cur.books4x)}   (the beat follows what a redraw costs: 250 ms, 500 ms or 1 s)`
+	);
+	console.log(
+		`${'  ladder redraws, 1× CPU'.padEnd(38)} ${rate(base.books1x)} ${rate(cur.books1x)}`
 	);
 	console.log(
 		row('cold first book row, slow 4G', 'ms', BUDGET.firstRowMs, base.firstRow, cur.firstRow)

@@ -134,8 +134,9 @@ describe('MarketSession publishing the book', () => {
 
 	const level = (price: string, size: string) => ({ price, size });
 
-	it('shows a streaming book at most once per SCREEN_PUBLISH_MS beat, and always its latest state', async () => {
-		const { SCREEN_PUBLISH_MS: BOOK_PUBLISH_MS } = await import('$lib/state/market.svelte');
+	it('shows a streaming book at most once per beat, and always its latest state', async () => {
+		const BOOK_PUBLISH_MS = (await import('$lib/render/pace')).screenPace.period;
+		expect(BOOK_PUBLISH_MS).toBe(250);
 		const session = new MarketSession();
 		await session.connect({ venue: 'demo', presetId: 'demo' });
 		const push = (m: BookMessage) => venue.handlers?.book?.(m);
@@ -163,7 +164,7 @@ describe('MarketSession publishing the book', () => {
 
 	it('shows book, ticker and trades news of one beat together, on the beat', async () => {
 		const SCREEN_PUBLISH_MS = 250;
-		expect((await import('$lib/state/market.svelte')).SCREEN_PUBLISH_MS).toBe(SCREEN_PUBLISH_MS);
+		expect((await import('$lib/render/pace')).screenPace.period).toBe(SCREEN_PUBLISH_MS);
 		const session = new MarketSession();
 		await session.connect({ venue: 'demo', presetId: 'demo' });
 		const h = venue.handlers!;

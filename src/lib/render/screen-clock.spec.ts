@@ -32,6 +32,22 @@ describe('beats of different periods', () => {
 		}
 	}
 
+	it('follow a period that changes: each beat is aimed with the period of that moment', async () => {
+		let period = 250;
+		const ticks: number[] = [];
+		const beat = everyBeat(
+			() => period,
+			() => ticks.push(t),
+			clock
+		);
+		await advance(600);
+		period = 1000;
+		await advance(2000);
+		beat.stop();
+		// 250 and 500 at 250 ms; the beat aimed at 750 before the change still fires, then 1000s.
+		expect(ticks).toEqual([250, 500, 750, 1000, 2000]);
+	});
+
 	it('land on the same instants, so one frame shows all of them', async () => {
 		const fast: number[] = [];
 		const slow: number[] = [];

@@ -12,6 +12,13 @@ export function msToNextBeat(periodMs: number, nowMs: number): number {
 	return periodMs - into;
 }
 
+/** A period in ms, or a function giving the current one (read each time a beat is aimed). */
+export type Period = number | (() => number);
+
+function periodOf(period: Period): number {
+	return typeof period === 'function' ? period() : period;
+}
+
 export interface Beat {
 	stop(): void;
 }
@@ -21,14 +28,14 @@ export interface Beat {
  * each beat, so a late timer does not drift the phase.
  */
 export function everyBeat(
-	periodMs: number,
+	periodMs: Period,
 	tick: () => void,
 	clock: () => number = () => performance.now()
 ): Beat {
 	let timer: ReturnType<typeof setTimeout> | null = null;
 	let stopped = false;
 	const arm = () => {
-		timer = setTimeout(fire, msToNextBeat(periodMs, clock()));
+		timer = setTimeout(fire, msToNextBeat(periodOf(periodMs), clock()));
 	};
 	const fire = () => {
 		if (stopped) return;
@@ -50,7 +57,7 @@ export function everyBeat(
  * free. For news that should be shown soon, but no sooner than the beat.
  */
 export function onNextBeat(
-	periodMs: number,
+	periodMs: Period,
 	fire: () => void,
 	clock: () => number = () => performance.now()
 ): { request(): void; cancel(): void; readonly pending: boolean } {
@@ -62,7 +69,7 @@ export function onNextBeat(
 					timer = null;
 					fire();
 				},
-				msToNextBeat(periodMs, clock())
+				msToNextBeat(periodOf(periodMs), clock())
 			);
 		},
 		cancel() {

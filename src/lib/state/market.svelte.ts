@@ -21,6 +21,7 @@ import type {
 } from '$lib/exchanges/types';
 import { reuseLevels } from '$lib/book/ladder-levels';
 import { everyBeat, onNextBeat, type Beat } from '$lib/render/screen-clock';
+import { screenPace } from '$lib/render/pace';
 import { createFrameScheduler } from '$lib/render/frame';
 import { EventLog } from './event-log.svelte';
 
@@ -45,22 +46,22 @@ const LADDER_ROWS = 12;
 const DEPTH_LEVELS = 50;
 /**
  * The market screen shows the full book at the venue's calmer rate: the screen shows news on a
- * 250 ms beat (SCREEN_PUBLISH_MS), so a 100 ms channel would only double the messages parsed and
+ * 250 ms or slower beat (see below), so a 100 ms channel would only double the messages parsed and
  * applied on the phone's main thread for no change anyone can see.
  */
 const BOOK_OPTIONS: MarketStreamOptions = { depth: 'full', speed: 'normal' };
 const MAX_TRADES = 40;
 const IDLE: ConnectionStatus = { state: 'idle', lastMessageAt: 0, reconnects: 0 };
 /**
- * The ladder, depth chart, trades and ticker show news on a shared beat of this period: a book
- * can change dozens of times a second, an eye reads a handful, and every frame with a change costs
- * a phone layout, paint and commit. News waits for the next beat (at most this long), and all of
- * it lands in one frame together with the status and age clocks, which beat on multiples of it.
+ * The ladder, depth chart, trades and ticker show news on a shared beat: a book can change dozens
+ * of times a second, an eye reads a handful, and every frame with a change costs a phone layout,
+ * paint and commit. News waits for the next beat, and all of it lands in one frame together with
+ * the status and age clocks, which beat on multiples of it. The beat is 250 ms where redraws are
+ * cheap and stretches to 500 or 1000 ms on a device where they are not (render/pace.ts).
  * A change of the book's state (empty, live, resyncing) is shown at once.
  */
-export const SCREEN_PUBLISH_MS = 250;
 /** How often the connection status (and the age of its last message) is read off the socket. */
-const STATUS_READ_MS = 500;
+const STATUS_READ_MS = () => Math.max(500, screenPace.period);
 /** Ask again when a requested snapshot has not arrived in this long (the request may be lost). */
 const RESYNC_RETRY_MS = 3000;
 
@@ -161,7 +162,10 @@ export class MarketSession {
 	#statusBeat: Beat | null = null;
 	#resyncRequestedAt = 0;
 	/** News waits for the next beat, then draws on the frame loop (so not while the page is hidden). */
-	#nextBeat = onNextBeat(SCREEN_PUBLISH_MS, () => this.#frame.request());
+	#nextBeat = onNextBeat(
+		() => screenPace.period,
+		() => this.#frame.request()
+	);
 
 	/**
 	 * For the depth chart: read the book straight from the non-reactive buffers. Listeners hear of
@@ -339,7 +343,11 @@ export class MarketSession {
 	}
 
 	#flush(): void {
-		if (this.#bookDirty) this.#publishBook();
+		if (this.#bookDirty) {
+			this.#publishBook();
+			// This frame redraws the streaming panels: what it costs sets the beat.
+			screenPace.measureFrame();
+		}
 		if (this.#pendingTicker) {
 			this.#ticker = this.#pendingTicker.ticker;
 			this.#tickerAt = this.#pendingTicker.at;

@@ -1,4 +1,5 @@
-import { everyBeat, type Beat } from '$lib/render/screen-clock';
+import { everyBeat, type Beat, type Period } from '$lib/render/screen-clock';
+import { screenPace } from '$lib/render/pace';
 
 /**
  * A shared clock for "how old is this number" labels: one timer for the whole page, on the
@@ -14,7 +15,7 @@ class Now {
 	#users = 0;
 
 	/** Start ticking while at least one caller listens; returns the stop function. */
-	listen(periodMs = 500): () => void {
+	listen(periodMs: Period = () => Math.max(500, screenPace.period)): () => void {
 		this.#users++;
 		this.#beat ??= everyBeat(periodMs, () => (this.#value = Date.now()));
 		return () => {
