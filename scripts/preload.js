@@ -71,9 +71,11 @@ export function preloadLinks(manifest, keys, html) {
 		for (const i of chunk.imports ?? []) visit(i);
 	};
 	for (const key of keys) visit(key);
+	// Vite loads a screen's stylesheets with crossorigin (a CORS request): a preload without it does
+	// not match, is thrown away, and the stylesheet is downloaded twice.
 	return [
 		...[...js].sort().map((f) => `<link href="/${f}" rel="modulepreload">`),
-		...[...css].sort().map((f) => `<link href="/${f}" rel="preload" as="style">`)
+		...[...css].sort().map((f) => `<link href="/${f}" rel="preload" as="style" crossorigin>`)
 	].filter((link) => !html.includes(link.match(/href="([^"]+)"/)?.[1] ?? '\0'));
 }
 

@@ -82,6 +82,8 @@ describe('route pages', () => {
 			});
 			observer.observe(document, { childList: true, subtree: true, attributes: true });
 		`);
+		const asked: string[] = [];
+		page.on('request', (r) => asked.push(new URL(r.url()).pathname));
 		const response = await page.goto(harness.appUrl);
 		const html = (await response?.text()) ?? '';
 		expect(html).toContain(`<link href="${MARKET_NODE}" rel="modulepreload">`);
@@ -105,6 +107,12 @@ describe('route pages', () => {
 		expect(pageScripts.length).toBeGreaterThan(3);
 		expect(pageScripts.filter((p) => !html.includes(`"${p}"`))).toEqual([]);
 		expect(scripts.some((p) => p.includes('/workers/demo-worker'))).toBe(true);
+		// A preload the page then cannot use (another credentials mode) downloads a file twice.
+		await waitFor(() => asked.some((p) => p.includes('OwnFundingChart')), 10_000, 'late chunks');
+		// (The Demo worker fetches its own script once more, to keep it for offline use.)
+		const files = asked.filter((p) => p.startsWith('/_app/') && !p.includes('/workers/'));
+		expect(files.filter((p, i) => files.indexOf(p) !== i)).toEqual([]);
+		expect(files.filter((p) => p.endsWith('.css')).length).toBeGreaterThan(1);
 		expect(consoleErrors).toEqual([]);
 		await page.context().close();
 	});
