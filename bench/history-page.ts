@@ -9,6 +9,7 @@ import {
 	workerLedgerWriter,
 	type LedgerPageWriter
 } from '../src/lib/db/ledger-writer';
+import { seedAccounts } from '../src/lib/db/account-fixture';
 import { openPerchDB } from '../src/lib/db/open';
 import { cumulativeSeries } from '../src/lib/domain/ledger-totals';
 import { filterLedger } from '../src/lib/domain/ledger-view';
@@ -100,6 +101,8 @@ export async function runInsert(
 	const data = rows(n);
 	const name = `bench-${mode}-${Date.now()}`;
 	const db = await openPerchDB(name);
+	// Ledger pages are stored only for stored accounts.
+	await seedAccounts(db, ...new Set(data.map((r) => r.accountId)));
 	const direct = directLedgerWriter(() => Promise.resolve(db));
 	const writer =
 		mode === 'main'

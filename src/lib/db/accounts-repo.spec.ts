@@ -5,22 +5,9 @@ import { deleteAccount, getAccount, listAccounts, putAccount } from './accounts-
 import { listEquitySamples, putEquitySamples } from './equity-repo';
 import { countLedger, getLedgerCursor, storeLedgerPage } from './ledger-repo';
 import { openPerchDB } from './open';
-import type { AccountRecord } from './schema';
+import { accountRecord } from './account-fixture';
 
-function account(id: string, createdAt: number): AccountRecord {
-	return {
-		id,
-		label: id,
-		venue: 'demo',
-		endpoints: {
-			rest: 'http://127.0.0.1:1',
-			publicWs: 'ws://127.0.0.1:2',
-			privateWs: 'ws://127.0.0.1:3'
-		},
-		createdAt,
-		secret: { iv: new Uint8Array(12), ciphertext: new ArrayBuffer(16) }
-	};
-}
+const account = accountRecord;
 
 describe('accounts-repo', () => {
 	it('lists accounts oldest first and round-trips binary fields', async () => {

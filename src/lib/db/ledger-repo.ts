@@ -10,6 +10,28 @@ import type { PerchDatabase } from './open';
 
 const STORE: Record<LedgerStream, 'ledger' | 'fills'> = { entries: 'ledger', fills: 'fills' };
 
+/**
+ * Refused: the account a page or cursor belongs to is no longer stored. Removing an account
+ * deletes its history in one transaction; a sync still running for it must not write rows back.
+ */
+export class AccountRemovedError extends Error {
+	constructor() {
+		super('This account was removed, so its history was not stored.');
+		this.name = 'AccountRemovedError';
+	}
+}
+
+type AccountsTx = { objectStore(name: 'accounts'): { getKey(id: string): Promise<unknown> } };
+
+/** Throws AccountRemovedError unless every one of `ids` is a stored account (inside `tx`). */
+async function requireAccounts(tx: AccountsTx, ids: Iterable<string>): Promise<void> {
+	for (const id of new Set(ids)) {
+		if ((await tx.objectStore('accounts').getKey(id)) === undefined) {
+			throw new AccountRemovedError();
+		}
+	}
+}
+
 export function getLedgerCursor(
 	db: PerchDatabase,
 	accountId: string,
@@ -18,14 +40,19 @@ export function getLedgerCursor(
 	return db.get('ledgerCursors', [accountId, stream]);
 }
 
+/** Stores a cursor, only while its account is stored. */
 export async function putLedgerCursor(
 	db: PerchDatabase,
 	cursor: LedgerCursorRecord
 ): Promise<void> {
-	await db.put('ledgerCursors', cursor);
+	const tx = db.transaction(['accounts', 'ledgerCursors'], 'readwrite');
+	await atomically(tx, async (t) => {
+		await requireAccounts(t, [cursor.accountId]);
+		await t.objectStore('ledgerCursors').put(cursor);
+	});
 }
 
-/** Stores one page's rows and the cursor past it, all or nothing. */
+/** Stores one page's rows and the cursor past it, all or nothing, only while their account is stored. */
 export async function storeLedgerPage(
 	db: PerchDatabase,
 	stream: LedgerStream,
@@ -40,8 +67,9 @@ export async function storeLedgerPage(
 			throw new TypeError('A ledger row without an account, id or time was not stored');
 		}
 	}
-	const tx = db.transaction([name, 'ledgerCursors'], 'readwrite');
+	const tx = db.transaction(['accounts', name, 'ledgerCursors'], 'readwrite');
 	await atomically(tx, async (t) => {
+		await requireAccounts(t, [cursor.accountId, ...rows.map((r) => r.accountId)]);
 		const store = t.objectStore(name);
 		// A duplicate replaces the stored copy (same key): the venue's latest word wins.
 		await Promise.all([

@@ -10,6 +10,7 @@ import {
 	type LedgerStoreReply,
 	type LedgerStoreRequest
 } from './ledger-writer';
+import { seedAccounts } from './account-fixture';
 import { openPerchDB, type PerchDatabase } from './open';
 
 function entry(id: string, time: number): LedgerEntry {
@@ -66,6 +67,7 @@ class FakeWorker {
 describe('workerLedgerWriter', () => {
 	it('resolves once the worker reports the page stored, and rejects with its error', async () => {
 		const db = await openPerchDB('w1', new IDBFactory());
+		await seedAccounts(db, 'a');
 		const fake = new FakeWorker(db);
 		const writer = workerLedgerWriter(
 			() => fake as unknown as Worker,
@@ -84,6 +86,7 @@ describe('workerLedgerWriter', () => {
 
 	it('hands unconfirmed pages, in order, and all later ones to the fallback when the worker dies', async () => {
 		const db = await openPerchDB('w2', new IDBFactory());
+		await seedAccounts(db, 'a');
 		const fake = new FakeWorker(db, 2);
 		let spawned = 0;
 		const direct = directLedgerWriter(() => Promise.resolve(db));
@@ -103,6 +106,7 @@ describe('workerLedgerWriter', () => {
 
 	it('writes on this thread when no worker can be started', async () => {
 		const db = await openPerchDB('w3', new IDBFactory());
+		await seedAccounts(db, 'a');
 		const writer = workerLedgerWriter(
 			() => {
 				throw new Error('no workers here');

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { LedgerEntry } from '$lib/exchanges/types';
 import type { LedgerCursorRecord } from './ledger-schema';
 import { storeLedgerPage } from './ledger-repo';
+import { seedAccounts } from './account-fixture';
 import { openPerchDB } from './open';
 import { fundingForSymbol } from './own-funding-repo';
 
@@ -36,6 +37,7 @@ function cursor(accountId: string): LedgerCursorRecord {
 describe('fundingForSymbol', () => {
 	it('returns the funding rows of exactly that symbol since a time, of every account, oldest first', async () => {
 		const db = await openPerchDB('t', new IDBFactory());
+		await seedAccounts(db, 'a', 'b');
 		await storeLedgerPage(
 			db,
 			'entries',

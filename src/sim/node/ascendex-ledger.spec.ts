@@ -6,6 +6,7 @@ import { createAscendexAdapter } from '$lib/exchanges/ascendex/adapter';
 import type { AccountCredentials } from '$lib/exchanges/types';
 import type { SocketLike } from '$lib/net/types';
 import { countLedger, listLedgerEntries } from '$lib/db/ledger-repo';
+import { seedAccounts } from '$lib/db/account-fixture';
 import { openPerchDB } from '$lib/db/open';
 import { ledgerTotals } from '$lib/domain/ledger-totals';
 import { LedgerSync } from '$lib/state/ledger-sync.svelte';
@@ -66,6 +67,7 @@ describe('AscendEX ledger sync against the simulator', () => {
 	it('stores funding pages and the 7-day balance history once; totals equal the served ones', async () => {
 		const { handle, creds, adapter } = await account('ascledger1aaaaaaaaaaaaaaaaaaaaaa', 40, 70);
 		const db = await openPerchDB('asc-ledger', new IDBFactory());
+		await seedAccounts(db, creds.accountId);
 		const sync = new LedgerSync({ db: async () => db });
 		await sync.sync([{ accountId: creds.accountId, adapter, creds }], 90 * DAY);
 		const p = sync.progress[`${creds.accountId}|entries`];
@@ -111,6 +113,7 @@ describe('AscendEX ledger sync against the simulator', () => {
 		const { creds, adapter } = await account('ascledger2bbbbbbbbbbbbbbbbbbbbbbb', 3, 5);
 		// Spend the key's budget of 8 balance reads a minute from elsewhere (another app).
 		const db = await openPerchDB('asc-ledger-429', new IDBFactory());
+		await seedAccounts(db, creds.accountId);
 		const sync = new LedgerSync({ db: async () => db, random: () => 0 });
 		const signed = async () => {
 			const t = Date.now();

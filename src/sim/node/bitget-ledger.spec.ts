@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBitgetAdapter } from '$lib/exchanges/bitget/adapter';
 import type { AccountCredentials } from '$lib/exchanges/types';
 import { countLedger, listLedgerEntries } from '$lib/db/ledger-repo';
+import { seedAccounts } from '$lib/db/account-fixture';
 import { openPerchDB } from '$lib/db/open';
 import { ledgerTotals } from '$lib/domain/ledger-totals';
 import { LedgerSync } from '$lib/state/ledger-sync.svelte';
@@ -93,6 +94,7 @@ describe('Bitget ledger sync against the simulator (limits on)', () => {
 	it('stores every bill and fill once, within the documented spans; totals are exact', async () => {
 		const { handle, creds, adapter } = await account('bg-ledger-1', 80, 30);
 		const db = await openPerchDB('bitget-ledger', new IDBFactory());
+		await seedAccounts(db, creds.accountId);
 		const sync = new LedgerSync({ db: async () => db });
 		await sync.sync([{ accountId: creds.accountId, adapter, creds }], 90 * DAY);
 
@@ -144,6 +146,7 @@ describe('Bitget ledger sync against the simulator (limits on)', () => {
 	it('a 429 (code "429") is waited out and the sync still completes', async () => {
 		const { creds, adapter } = await account('bg-ledger-2', 5, 5);
 		const db = await openPerchDB('bitget-ledger-429', new IDBFactory());
+		await seedAccounts(db, creds.accountId);
 		const sync = new LedgerSync({ db: async () => db, random: () => 0 });
 		server.sim.faults.rejectNext(BILL, '429');
 		await sync.sync([{ accountId: creds.accountId, adapter, creds }], 10 * DAY);

@@ -3,7 +3,9 @@ import { IDBFactory } from 'fake-indexeddb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBitmartAdapter } from '$lib/exchanges/bitmart/adapter';
 import type { AccountCredentials, ExchangeAdapter } from '$lib/exchanges/types';
-import { countLedger, listLedgerEntries } from '$lib/db/ledger-repo';
+import { countLedger, getLedgerCursor, listLedgerEntries } from '$lib/db/ledger-repo';
+import { deleteAccount } from '$lib/db/accounts-repo';
+import { seedAccounts } from '$lib/db/account-fixture';
 import { openPerchDB, type PerchDatabase } from '$lib/db/open';
 import { ledgerTotals } from '$lib/domain/ledger-totals';
 import { LedgerSync } from '$lib/state/ledger-sync.svelte';
@@ -61,6 +63,7 @@ describe('ledger sync against the simulator', () => {
 	it('stores every row once over >90 days and full pages of both endpoints; totals are exact', async () => {
 		const { handle, creds, adapter } = await account('ledger-1', 100, 30);
 		const db = await freshDb();
+		await seedAccounts(db, creds.accountId);
 		const sync = new LedgerSync({ db: async () => db });
 		await sync.sync([{ accountId: creds.accountId, adapter, creds }], 150 * DAY);
 
@@ -119,6 +122,7 @@ describe('ledger sync against the simulator', () => {
 	it('cancelled midway, resumes in a new instance (a reload) without duplicates or gaps', async () => {
 		const { handle, creds, adapter } = await account('ledger-2', 95, 20);
 		const db = await freshDb();
+		await seedAccounts(db, creds.accountId);
 		const first = new LedgerSync({ db: async () => db });
 		const source = [{ accountId: creds.accountId, adapter, creds }];
 		const running = first.sync(source, 120 * DAY);
@@ -146,9 +150,30 @@ describe('ledger sync against the simulator', () => {
 		expect(resumed.length).toBeGreaterThan(0);
 	}, 120_000);
 
+	it('an account removed mid-sync gets no rows written back, and the sync says why it stopped', async () => {
+		const { creds, adapter } = await account('ledger-4', 95, 20);
+		const db = await freshDb();
+		await seedAccounts(db, creds.accountId);
+		const sync = new LedgerSync({ db: async () => db });
+		const running = sync.sync([{ accountId: creds.accountId, adapter, creds }], 120 * DAY);
+		await expect
+			.poll(() => sync.progress[`${creds.accountId}|fills`]?.windows ?? 0, { timeout: 20_000 })
+			.toBeGreaterThanOrEqual(2);
+		expect(await deleteAccount(db, creds.accountId)).toBe(true);
+		await running;
+		for (const stream of ['entries', 'fills'] as const) {
+			const p = sync.progress[`${creds.accountId}|${stream}`];
+			expect(p.phase).toBe('failed');
+			expect(p.error).toContain('This account was removed');
+			expect(await countLedger(db, creds.accountId, stream)).toBe(0);
+			expect(await getLedgerCursor(db, creds.accountId, stream)).toBeUndefined();
+		}
+	}, 120_000);
+
 	it('a 429 is waited out and the sync completes', async () => {
 		const { handle, creds, adapter } = await account('ledger-3', 10, 5);
 		const db = await freshDb();
+		await seedAccounts(db, creds.accountId);
 		const sync = new LedgerSync({ db: async () => db, random: () => 0 });
 		server.sim.faults.rejectNext('/contract/private/transaction-history', 30013);
 		await sync.sync([{ accountId: creds.accountId, adapter, creds }], 20 * DAY);
