@@ -35,8 +35,6 @@ function recorder(): { ctx: LadderContext; calls: Call[]; transforms: number[][]
 		textAlign: 'start',
 		textBaseline: 'alphabetic',
 		clearRect() {},
-		save() {},
-		restore() {},
 		setTransform(...m: number[]) {
 			transforms.push(m);
 		},

@@ -59,7 +59,7 @@ export function barFraction(size: string, maxSize: number): number {
 /** The subset of a 2D context the painter uses (so tests can record the calls). */
 export type LadderContext = Pick<
 	CanvasRenderingContext2D,
-	'clearRect' | 'fillRect' | 'fillText' | 'measureText' | 'save' | 'restore' | 'setTransform'
+	'clearRect' | 'fillRect' | 'fillText' | 'measureText' | 'setTransform'
 > & {
 	fillStyle: CanvasRenderingContext2D['fillStyle'];
 	font: string;
