@@ -68,6 +68,14 @@ class ScreenPace {
 		return PACE_PERIODS_MS[this.#state.step];
 	}
 
+	/**
+	 * For the calmer clocks (ages, connection status, the depth chart): every 500 ms, or at the
+	 * beat when a slow device has stretched it past that. Either way a multiple of the beat.
+	 */
+	get calmPeriod(): number {
+		return Math.max(500, this.period);
+	}
+
 	/** The cost of one redraw (median of the recent ones), ms; null before any was measured. */
 	get costMs(): number | null {
 		return paceCost(this.#state);

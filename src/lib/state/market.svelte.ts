@@ -61,7 +61,7 @@ const IDLE: ConnectionStatus = { state: 'idle', lastMessageAt: 0, reconnects: 0 
  * A change of the book's state (empty, live, resyncing) is shown at once.
  */
 /** How often the connection status (and the age of its last message) is read off the socket. */
-const STATUS_READ_MS = () => Math.max(500, screenPace.period);
+const STATUS_READ_MS = () => screenPace.calmPeriod;
 /** Ask again when a requested snapshot has not arrived in this long (the request may be lost). */
 const RESYNC_RETRY_MS = 3000;
 

@@ -15,7 +15,7 @@ class Now {
 	#users = 0;
 
 	/** Start ticking while at least one caller listens; returns the stop function. */
-	listen(periodMs: Period = () => Math.max(500, screenPace.period)): () => void {
+	listen(periodMs: Period = () => screenPace.calmPeriod): () => void {
 		this.#users++;
 		this.#beat ??= everyBeat(periodMs, () => (this.#value = Date.now()));
 		return () => {
